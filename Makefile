@@ -1,0 +1,42 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+WORKERS ?= 3
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: install run serve test test-sqlite test-postgres clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+# Set up (idempotently) and serve with gunicorn; whitenoise serves the static files.
+run: install
+	$(BIN)/volunteerkm migrate --noinput -v0
+	$(BIN)/volunteerkm loadkm content
+	$(BIN)/volunteerkm collectstatic --noinput -v0
+	$(BIN)/gunicorn volunteerkm.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
+
+test: install
+	$(BIN)/volunteerkm collectstatic --noinput -v0
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite:
+	$(BIN)/pytest -q
+
+# The same suite on PostgreSQL when one answers at $(PG_URL); otherwise say so and skip.
+test-postgres:
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q; \
+	else \
+		echo "SKIPPED: no PostgreSQL answers at $(PG_URL); the PostgreSQL run of the suite was skipped."; \
+	fi
+
+clean:
+	rm -rf $(VENV) var

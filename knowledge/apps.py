@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KnowledgeConfig(AppConfig):
+    verbose_name = "คลังความรู้"
+    name = "knowledge"

@@ -1,0 +1,102 @@
+"""Content files ⇄ database. Loading is one transaction: all of it or none of it."""
+from django.db import transaction
+
+from search.models import SynonymGroup
+
+from .contentfiles import Tree
+from .models import Chapter, GlossaryTerm, Item, KMReport, ReportField
+
+REASON = "นำเข้าจากไฟล์เนื้อหา (loadkm)"
+
+
+def _sync(obj, values: dict) -> bool:
+    """Set `values` on `obj` and save only if something changed, so a repeated load
+    writes nothing and adds no revision."""
+    changed = obj.pk is None or any(getattr(obj, k) != v for k, v in values.items())
+    if changed:
+        for k, v in values.items():
+            setattr(obj, k, v)
+        obj._change_reason = REASON
+        obj.save()
+    return changed
+
+
+def _park_if_reordered(queryset, field, wanted: dict):
+    """Numbers and orders are unique and a reorder can swap two of them: when any record
+    moves, first move all of them out of the way."""
+    current = dict(queryset.values_list("slug", field))
+    if any(wanted.get(slug, value) != value for slug, value in current.items()):
+        for pk, value in queryset.values_list("pk", field):
+            queryset.model.objects.filter(pk=pk).update(**{field: value + 1000})
+
+
+@transaction.atomic
+def load_tree(tree: Tree) -> dict:
+    """Make the database hold exactly what `tree` holds; return counts of what changed."""
+    counts = {"created_or_updated": 0, "deleted": 0}
+
+    def sync(obj, values):
+        counts["created_or_updated"] += _sync(obj, values)
+
+    def prune(queryset):
+        for obj in queryset:
+            obj._change_reason = REASON
+            obj.delete()
+            counts["deleted"] += 1
+
+    for rec in tree.reports:
+        report = KMReport.objects.filter(slug=rec["slug"]).first() or KMReport(slug=rec["slug"])
+        sync(report, {"title": rec["title"], "project": rec.get("project", ""), "unit": rec["unit"],
+                      "source": rec.get("source", ""), "intro": rec["body"]})
+        for f in rec["fields"]:
+            field = ReportField.objects.filter(report=report, key=f["key"]).first() or ReportField(report=report, key=f["key"])
+            sync(field, {"title": f["title"], "section": f["section"], "body": f["body"]})
+        prune(report.fields.exclude(key__in=[f["key"] for f in rec["fields"]]))
+
+        chapters = rec["chapters"]
+        prune(report.chapters.exclude(slug__in=[c["slug"] for c in chapters]))
+        _park_if_reordered(report.chapters.all(), "number", {c["slug"]: c["number"] for c in chapters})
+        for c in chapters:
+            chapter = report.chapters.filter(slug=c["slug"]).first() or Chapter(report=report, slug=c["slug"])
+            sync(chapter, {"number": c["number"], "title": c["title"], "summary": c["body"]})
+            prune(chapter.items.exclude(slug__in=[i["slug"] for i in c["items"]]))
+            _park_if_reordered(chapter.items.all(), "order", {i["slug"]: i["order"] for i in c["items"]})
+            for i in c["items"]:
+                item = chapter.items.filter(slug=i["slug"]).first() or Item(chapter=chapter, slug=i["slug"])
+                sync(item, {"title": i["title"], "order": i["order"], "source": i.get("source", ""),
+                            "status": i["status"], "review": i.get("review", ""), "body": i["body"]})
+    prune(KMReport.objects.exclude(slug__in=[r["slug"] for r in tree.reports]))
+
+    for g in tree.glossary:
+        term = GlossaryTerm.objects.filter(abbr=g["abbr"]).first() or GlossaryTerm(abbr=g["abbr"])
+        sync(term, {"full": g["full"], "certain": g["certain"], "note": g["note"]})
+    prune(GlossaryTerm.objects.exclude(abbr__in=[g["abbr"] for g in tree.glossary]))
+
+    wanted = [", ".join(group) for group in tree.thesaurus]
+    prune(SynonymGroup.objects.exclude(words__in=wanted))
+    existing = set(SynonymGroup.objects.values_list("words", flat=True))
+    for words in wanted:
+        if words not in existing:
+            sync(SynonymGroup(), {"words": words})
+    return counts
+
+
+def dump_tree() -> Tree:
+    """The database as a Tree, ready for contentfiles.write_tree."""
+    tree = Tree()
+    for report in KMReport.objects.all():
+        rec = {"slug": report.slug, "title": report.title, "project": report.project, "unit": report.unit,
+               "source": report.source, "body": report.intro}
+        rec["fields"] = [{"key": f.key, "title": f.title, "section": f.section, "body": f.body} for f in report.fields.all()]
+        rec["chapters"] = []
+        for ch in report.chapters.all():
+            items = [
+                {"slug": i.slug, "title": i.title, "order": i.order, "source": i.source, "status": i.status,
+                 "review": i.review, "body": i.body}
+                for i in ch.items.all()
+            ]
+            rec["chapters"].append({"number": ch.number, "slug": ch.slug, "title": ch.title, "body": ch.summary, "items": items})
+        tree.reports.append(rec)
+    tree.glossary = [{"abbr": g.abbr, "full": g.full, "certain": g.certain, "note": g.note} for g in GlossaryTerm.objects.all()]
+    tree.thesaurus = [g.word_list() for g in SynonymGroup.objects.all()]
+    return tree

@@ -1,0 +1,156 @@
+"""The knowledge base: a unit's KM report, the regulation's chapters and items, the glossary.
+
+Every model keeps a full revision history (who, when, what) through django-simple-history.
+"""
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+FIELD_KEYS = [
+    ("team", "คณะทำงาน"),
+    ("topic", "หัวข้อประเด็นความรู้"),
+    ("origin", "ที่มาของการจัดการความรู้"),
+    ("objectives", "วัตถุประสงค์"),
+    ("steps", "ขั้นตอนและวิธีการจัดการความรู้"),
+    ("knowledge", "รายละเอียดความรู้ องค์ความรู้"),
+    ("dissemination", "วิธีการขยายผลและการเผยแพร่"),
+    ("outcomes", "ผลลัพธ์ที่เป็นรูปธรรม"),
+    ("success-factors", "ปัจจัยที่สนับสนุนความสำเร็จ"),
+    ("problems", "ปัญหา/อุปสรรค"),
+    ("evaluation", "การประเมินการจัดการความรู้"),
+    ("suggestions", "ข้อเสนอแนะ"),
+]
+
+
+class KMReport(models.Model):
+    """One unit's KM report ("1 หน่วยงาน 1 KM")."""
+
+    slug = models.SlugField("รหัส", unique=True)
+    title = models.CharField("ชื่อเรื่อง", max_length=300)
+    project = models.CharField("โครงการ", max_length=300, blank=True)
+    unit = models.CharField("หน่วยงาน", max_length=200)
+    source = models.CharField("ต้นฉบับ", max_length=300, blank=True)
+    intro = models.TextField("คำนำ", blank=True)
+    updated_at = models.DateTimeField("ปรับปรุงเมื่อ", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "รายงาน KM"
+        verbose_name_plural = "รายงาน KM"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("knowledge:report", args=[self.slug])
+
+
+class ReportField(models.Model):
+    """One of the 12 fields of the KM report template."""
+
+    report = models.ForeignKey(KMReport, on_delete=models.CASCADE, related_name="fields", verbose_name="รายงาน")
+    key = models.CharField("หัวข้อแบบฟอร์ม", max_length=30, choices=FIELD_KEYS)
+    title = models.CharField("หัวข้อ", max_length=300)
+    section = models.PositiveSmallIntegerField("ข้อที่")
+    body = models.TextField("เนื้อหา (Markdown)", blank=True)
+    updated_at = models.DateTimeField("ปรับปรุงเมื่อ", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "หัวข้อรายงาน KM"
+        verbose_name_plural = "หัวข้อรายงาน KM"
+        ordering = ["report", "section"]
+        constraints = [models.UniqueConstraint(fields=["report", "key"], name="unique_field_key")]
+
+    def __str__(self):
+        return f"{self.section}. {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("knowledge:report", args=[self.report.slug]) + f"#{self.key}"
+
+
+class Chapter(models.Model):
+    report = models.ForeignKey(KMReport, on_delete=models.CASCADE, related_name="chapters", verbose_name="รายงาน")
+    number = models.PositiveSmallIntegerField("หมวดที่")
+    slug = models.SlugField("รหัส")
+    title = models.CharField("ชื่อหมวด", max_length=300)
+    summary = models.TextField("สรุป (Markdown)", blank=True)
+    updated_at = models.DateTimeField("ปรับปรุงเมื่อ", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "หมวด"
+        verbose_name_plural = "หมวด"
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "slug"], name="unique_chapter_slug"),
+            models.UniqueConstraint(fields=["report", "number"], name="unique_chapter_number"),
+        ]
+
+    def __str__(self):
+        return f"หมวดที่ {self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("knowledge:chapter", args=[self.report.slug, self.slug])
+
+
+class ItemQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Item.PUBLISHED)
+
+
+class Item(models.Model):
+    """One thing a person looks up: its own page, its own anchor, one search hit."""
+
+    DRAFT, PUBLISHED = "draft", "published"
+    STATUS_CHOICES = [(DRAFT, "ฉบับร่าง"), (PUBLISHED, "เผยแพร่แล้ว")]
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="items", verbose_name="หมวด")
+    slug = models.SlugField("รหัส")
+    title = models.CharField("ชื่อเรื่อง", max_length=300)
+    order = models.PositiveSmallIntegerField("ลำดับ")
+    source = models.CharField("ที่มาในรายงาน", max_length=300, blank=True)
+    status = models.CharField("สถานะ", max_length=10, choices=STATUS_CHOICES, default=DRAFT)
+    review = models.TextField("ประเด็นรอตรวจสอบ", blank=True, help_text="เว้นว่างเมื่อตรวจสอบแล้ว")
+    body = models.TextField("เนื้อหา (Markdown)")
+    updated_at = models.DateTimeField("ปรับปรุงเมื่อ", auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "เรื่องความรู้"
+        verbose_name_plural = "เรื่องความรู้"
+        ordering = ["chapter__report", "chapter__number", "order"]
+        constraints = [models.UniqueConstraint(fields=["chapter", "slug"], name="unique_item_slug")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def needs_review(self):
+        return bool(self.review.strip())
+
+    def get_absolute_url(self):
+        return reverse("knowledge:item", args=[self.chapter.report.slug, self.chapter.slug, self.slug])
+
+
+class GlossaryTerm(models.Model):
+    abbr = models.CharField("คำย่อ", max_length=50, unique=True)
+    full = models.CharField("คำเต็ม", max_length=300, blank=True)
+    certain = models.BooleanField("คำเต็มยืนยันแล้ว", default=True)
+    note = models.TextField("หมายเหตุ", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "คำย่อ"
+        verbose_name_plural = "อภิธานศัพท์ (คำย่อ)"
+        ordering = ["abbr"]
+
+    def __str__(self):
+        return f"{self.abbr} = {self.full or '?'}"
+
+    @property
+    def anchor(self):
+        return "term-" + self.abbr.replace(".", "").replace(" ", "-")

@@ -1,0 +1,21 @@
+from django import template
+from django.utils import timezone
+
+from search.thai import thai_date, thai_digits
+
+register = template.Library()
+
+
+@register.filter
+def thaidate(value):
+    """A date or datetime as '24 พฤศจิกายน พ.ศ. ๒๕๖๙' in the Bangkok time zone."""
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        value = timezone.localtime(value)
+    return thai_date(value)
+
+
+@register.filter
+def thainum(value):
+    return thai_digits(value)

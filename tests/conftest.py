@@ -1,0 +1,96 @@
+"""Shared fixtures: the seed KM loaded once into the test database, and the real server
+(gunicorn, as `make run` starts it) for browser and HTTP tests."""
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database holds the seed KM, committed, for every test and for the server."""
+    with django_db_blocker.unblock():
+        call_command("loadkm", str(CONTENT), verbosity=0)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url_of_test_db():
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db.get('USER') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def live_server_url(django_db_setup, django_db_blocker):
+    """gunicorn with two workers on the test database."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url_of_test_db(), "DEBUG": "false"}
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "volunteerkm.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("เซิร์ฟเวอร์ทดสอบไม่เริ่มทำงานภายใน 30 วินาที")
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"ไม่พบ Chromium ที่ {CHROMIUM} (ติดตั้งด้วย apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A small phone: 360 × 740 CSS pixels, touch, Thai locale."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True, locale="th-TH")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+SCREENSHOTS = ROOT / "var" / "screenshots"
+
+
+def screenshot(page, name):
+    """Keep a full-page picture of what the user saw, for people to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
