@@ -97,6 +97,8 @@ def dump_tree() -> Tree:
             ]
             rec["chapters"].append({"number": ch.number, "slug": ch.slug, "title": ch.title, "body": ch.summary, "items": items})
         tree.reports.append(rec)
-    tree.glossary = [{"abbr": g.abbr, "full": g.full, "certain": g.certain, "note": g.note} for g in GlossaryTerm.objects.all()]
+    # Sorted in Python (code-point order): database collations differ between SQLite and PostgreSQL.
+    terms = sorted(GlossaryTerm.objects.all(), key=lambda t: t.abbr)
+    tree.glossary = [{"abbr": g.abbr, "full": g.full, "certain": g.certain, "note": g.note} for g in terms]
     tree.thesaurus = [g.word_list() for g in SynonymGroup.objects.all()]
     return tree
