@@ -1,0 +1,280 @@
+"""Statistics of tests, as pure functions over plain lists and arrays.
+
+Nothing here touches the database: the queries in ``reports.queries`` fetch numbers and
+these functions turn them into the figures a trainer or an executive reads. Each function
+follows one textbook definition, named in its docstring, so a figure in a report can be
+checked by hand.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import stats as sps
+
+# Thresholds used to flag questions (classical test theory rules of thumb).
+LOW_DISCRIMINATION = 0.20
+TOO_HARD = 0.20
+TOO_EASY = 0.90
+GROUP_FRACTION = 0.27
+
+FLAG_LABELS = {
+    "negative": "อำนาจจำแนกติดลบ (คนเก่งตอบผิดมากกว่าคนอ่อน)",
+    "none_correct": "ไม่มีใครตอบถูก",
+    "all_correct": "ทุกคนตอบถูก",
+    "low_discrimination": "อำนาจจำแนกต่ำ (น้อยกว่า ๐.๒๐)",
+    "too_hard": "ยากมาก (ตอบถูกน้อยกว่าร้อยละ ๒๐)",
+    "too_easy": "ง่ายมาก (ตอบถูกเกินร้อยละ ๙๐)",
+    "distractor_pulls_upper": "ตัวลวงดึงกลุ่มเก่งมากกว่ากลุ่มอ่อน",
+}
+# Flags that mean "this question misbehaves", as opposed to a warning worth a look.
+SERIOUS_FLAGS = ("negative", "none_correct", "all_correct")
+
+
+def _clean(values) -> np.ndarray:
+    return np.asarray([v for v in values if v is not None], dtype=float)
+
+
+def _num(x):
+    """A float that JSON, templates and spreadsheets can hold (NaN → None)."""
+    if x is None:
+        return None
+    x = float(x)
+    return None if math.isnan(x) or math.isinf(x) else x
+
+
+# --------------------------------------------------------------------------- description
+
+def describe(values) -> dict:
+    """n, mean, sample standard deviation (n − 1), median, quartiles (linear
+    interpolation, NumPy's default), minimum and maximum."""
+    a = _clean(values)
+    if a.size == 0:
+        return {"n": 0, "mean": None, "sd": None, "median": None, "q1": None, "q3": None, "min": None, "max": None}
+    q1, median, q3 = np.percentile(a, [25, 50, 75])
+    return {
+        "n": int(a.size),
+        "mean": _num(a.mean()),
+        "sd": _num(a.std(ddof=1)) if a.size > 1 else None,
+        "median": _num(median),
+        "q1": _num(q1),
+        "q3": _num(q3),
+        "min": _num(a.min()),
+        "max": _num(a.max()),
+    }
+
+
+def percent_histogram(percents, width: int = 10) -> list[dict]:
+    """Counts of scores (0–100 %) in bins [0,10), [10,20) … [90,100]; 100 % falls in the last bin."""
+    edges = list(range(0, 100, width))
+    counts = [0] * len(edges)
+    for p in percents:
+        if p is None:
+            continue
+        i = min(int(p // width), len(edges) - 1)
+        counts[max(i, 0)] += 1
+    return [{"lo": lo, "hi": min(lo + width, 100), "count": c} for lo, c in zip(edges, counts)]
+
+
+def pass_rate(scores, threshold) -> float | None:
+    """Share of scores at or above ``threshold`` (0–1)."""
+    a = _clean(scores)
+    return _num((a >= threshold).mean()) if a.size else None
+
+
+# --------------------------------------------------------------------------- learning gain
+
+def paired_gains(pre: dict, post: dict) -> list[dict]:
+    """People who took both tests: ``[{"key", "pre", "post", "gain"}]`` ordered by key.
+    ``pre`` and ``post`` map a person's key to a score."""
+    keys = sorted(set(pre) & set(post), key=str)
+    return [{"key": k, "pre": pre[k], "post": post[k], "gain": post[k] - pre[k]} for k in keys]
+
+
+def hake_g(pre_mean_pct, post_mean_pct) -> float | None:
+    """Hake's normalised gain of a class: ⟨g⟩ = (⟨post%⟩ − ⟨pre%⟩) / (100 − ⟨pre%⟩).
+    Undefined (None) when the class already averaged 100 % before training."""
+    if pre_mean_pct is None or post_mean_pct is None or pre_mean_pct >= 100:
+        return None
+    return _num((post_mean_pct - pre_mean_pct) / (100.0 - pre_mean_pct))
+
+
+def individual_g(pre_pct, post_pct) -> float | None:
+    """One person's normalised gain (post − pre) / (100 − pre); None when pre is 100 %."""
+    if pre_pct is None or post_pct is None or pre_pct >= 100:
+        return None
+    return _num((post_pct - pre_pct) / (100.0 - pre_pct))
+
+
+def wilcoxon(pre, post) -> dict:
+    """Wilcoxon signed-rank test of paired scores, two-sided (SciPy), zero differences
+    dropped (Wilcoxon's method). Besides SciPy's statistic (the smaller rank sum) and
+    p-value it returns W+ and W−, and the matched-pairs rank-biserial correlation
+    r = (W+ − W−) / (W+ + W−) as the effect size (+1: everyone improved)."""
+    d = np.asarray(post, dtype=float) - np.asarray(pre, dtype=float)
+    nz = d[d != 0]
+    out = {"n_pairs": int(d.size), "n_nonzero": int(nz.size), "w_plus": None, "w_minus": None,
+           "statistic": None, "pvalue": None, "effect_r": None, "method": None}
+    if nz.size == 0:
+        return out
+    ranks = sps.rankdata(np.abs(nz))
+    w_plus, w_minus = float(ranks[nz > 0].sum()), float(ranks[nz < 0].sum())
+    out.update(w_plus=w_plus, w_minus=w_minus, effect_r=_num((w_plus - w_minus) / (w_plus + w_minus)))
+    res = sps.wilcoxon(nz, zero_method="wilcox", alternative="two-sided")
+    out.update(statistic=_num(res.statistic), pvalue=_num(res.pvalue),
+               method="exact" if nz.size <= 50 and len(np.unique(np.abs(nz))) == nz.size else "approx")
+    return out
+
+
+def significance_text(pvalue) -> str:
+    if pvalue is None:
+        return "คำนวณไม่ได้ (ไม่มีผู้ที่คะแนนเปลี่ยน)"
+    if pvalue < 0.001:
+        return "แตกต่างอย่างมีนัยสำคัญทางสถิติที่ระดับ .001"
+    if pvalue < 0.01:
+        return "แตกต่างอย่างมีนัยสำคัญทางสถิติที่ระดับ .01"
+    if pvalue < 0.05:
+        return "แตกต่างอย่างมีนัยสำคัญทางสถิติที่ระดับ .05"
+    return "ไม่แตกต่างอย่างมีนัยสำคัญทางสถิติ"
+
+
+# --------------------------------------------------------------------------- mastery
+
+def mastery(correct_by_group: dict, possible_by_group: dict) -> dict:
+    """Share right per group (a chapter): Σ correct / Σ possible."""
+    return {g: (_num(correct_by_group.get(g, 0) / possible_by_group[g]) if possible_by_group.get(g) else None)
+            for g in possible_by_group}
+
+
+# --------------------------------------------------------------------------- item analysis
+
+def kr20(matrix) -> float | None:
+    """Kuder–Richardson 20 of a 0/1 matrix (rows: people, columns: questions):
+    KR-20 = k/(k−1) · (1 − Σ p·q / σ²), with p each question's share right, q = 1 − p and
+    σ² the population variance (÷ N) of the total scores. None when k < 2 or σ² = 0."""
+    m = np.asarray(matrix, dtype=float)
+    if m.ndim != 2 or m.shape[0] < 2 or m.shape[1] < 2:
+        return None
+    k = m.shape[1]
+    p = m.mean(axis=0)
+    var = m.sum(axis=1).var(ddof=0)
+    if var == 0:
+        return None
+    return _num(k / (k - 1) * (1 - float((p * (1 - p)).sum()) / var))
+
+
+def point_biserial(item, totals) -> float | None:
+    """Pearson correlation between a 0/1 item and the total score (point-biserial);
+    None when either has no variance."""
+    x, y = np.asarray(item, dtype=float), np.asarray(totals, dtype=float)
+    if x.size < 2 or x.std() == 0 or y.std() == 0:
+        return None
+    return _num(np.corrcoef(x, y)[0, 1])
+
+
+def upper_lower_groups(totals, fraction: float = GROUP_FRACTION) -> tuple[list[int], list[int]]:
+    """Indices of the upper and lower ``fraction`` (27 %) of people by total score, group
+    size round(fraction·N) and at least 1. Ties at the cut are broken by the order given
+    (a stable sort), so the same data always gives the same groups."""
+    n = len(totals)
+    if n < 2:
+        return [], []
+    size = max(1, int(math.floor(fraction * n + 0.5)))
+    size = min(size, n // 2)
+    order = sorted(range(n), key=lambda i: totals[i])  # stable: ascending
+    lower = order[:size]
+    upper = sorted(range(n), key=lambda i: -totals[i])[:size]
+    return upper, lower
+
+
+@dataclass
+class ItemStats:
+    question: object
+    n: int
+    difficulty: float | None          # p: share right
+    point_biserial: float | None      # r with the total score
+    discrimination: float | None      # D = p(upper 27 %) − p(lower 27 %)
+    p_upper: float | None
+    p_lower: float | None
+    options: dict = field(default_factory=dict)  # option → {"count", "share", "upper", "lower", "key"}
+    flags: list = field(default_factory=list)
+
+    @property
+    def flag_labels(self):
+        return [FLAG_LABELS[f] for f in self.flags]
+
+    @property
+    def misbehaves(self):
+        return any(f in SERIOUS_FLAGS for f in self.flags)
+
+
+def item_analysis(matrix, questions=None, choices=None, keys=None, options=None) -> dict:
+    """Classical item analysis of one form over a set of attempts.
+
+    ``matrix``: rows are attempts, columns questions, 1 right / 0 wrong.
+    ``questions``: a label per column (ids); ``choices``: the option each attempt chose
+    per column (same shape as ``matrix``, None for blank); ``keys``: the right option per
+    column; ``options``: the options offered per column (so a distractor nobody chose still
+    shows with 0).
+
+    Returns ``{"n", "k", "kr20", "mean", "sd", "items": [ItemStats]}``.
+    """
+    m = np.asarray(matrix, dtype=float)
+    if m.size == 0:
+        return {"n": 0, "k": len(questions or []), "kr20": None, "mean": None, "sd": None, "items": []}
+    n, k = m.shape
+    questions = list(questions) if questions is not None else list(range(k))
+    totals = m.sum(axis=1)
+    upper, lower = upper_lower_groups(totals.tolist())
+    items = []
+    for j in range(k):
+        col = m[:, j]
+        p = float(col.mean())
+        pu = float(col[upper].mean()) if upper else None
+        pl = float(col[lower].mean()) if lower else None
+        d = pu - pl if upper else None
+        r = point_biserial(col, totals)
+        opts = {}
+        if choices is not None:
+            offered = list(options[j]) if options is not None else []
+            for o in offered:
+                opts[o] = {"count": 0, "upper": 0, "lower": 0}
+            for i in range(n):
+                c = choices[i][j]
+                slot = opts.setdefault(c, {"count": 0, "upper": 0, "lower": 0})
+                slot["count"] += 1
+            for i in upper:
+                opts[choices[i][j]]["upper"] += 1
+            for i in lower:
+                opts[choices[i][j]]["lower"] += 1
+            for o, slot in opts.items():
+                slot["share"] = slot["count"] / n
+                slot["key"] = keys is not None and o == keys[j]
+        flags = []
+        if p == 0:
+            flags.append("none_correct")
+        elif p == 1:
+            flags.append("all_correct")
+        if (r is not None and r < 0) or (d is not None and d < 0):
+            flags.append("negative")
+        elif r is not None and r < LOW_DISCRIMINATION:
+            flags.append("low_discrimination")
+        if 0 < p < TOO_HARD:
+            flags.append("too_hard")
+        elif TOO_EASY < p < 1:
+            flags.append("too_easy")
+        if keys is not None and opts and any(
+            not slot["key"] and o is not None and slot["upper"] > slot["lower"] for o, slot in opts.items()
+        ):
+            flags.append("distractor_pulls_upper")
+        items.append(ItemStats(question=questions[j], n=n, difficulty=_num(p), point_biserial=r,
+                               discrimination=_num(d), p_upper=_num(pu), p_lower=_num(pl), options=opts, flags=flags))
+    return {
+        "n": n,
+        "k": k,
+        "kr20": kr20(m),
+        "mean": _num(totals.mean()),
+        "sd": _num(totals.std(ddof=1)) if n > 1 else None,
+        "items": items,
+    }
