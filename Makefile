@@ -28,11 +28,13 @@ test: install
 	$(MAKE) test-postgres
 
 test-sqlite:
+	@echo "== test suite on SQLite =="
 	$(BIN)/pytest -q
 
 # The same suite on PostgreSQL when one answers at $(PG_URL); otherwise say so and skip.
 test-postgres:
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== test suite on PostgreSQL ($(PG_URL)) =="; \
 		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q; \
 	else \
 		echo "SKIPPED: no PostgreSQL answers at $(PG_URL); the PostgreSQL run of the suite was skipped."; \
