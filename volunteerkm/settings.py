@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "accounts",
     "knowledge",
     "search",
+    "assessments",
 ]
 
 MIDDLEWARE = [
