@@ -19,6 +19,7 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(BIN)/volunteerkm migrate --noinput -v0
 	$(BIN)/volunteerkm loadkm content
+	$(BIN)/volunteerkm loadquestions content/questions
 	$(BIN)/volunteerkm collectstatic --noinput -v0
 	$(BIN)/gunicorn volunteerkm.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
 

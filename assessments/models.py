@@ -59,7 +59,9 @@ class Question(models.Model):
     true/false questions use `tf_answer` instead.
 
     Attempts never read this row to grade: they read the QuestionVersion the person was
-    shown. `version` is the number of the latest snapshot.
+    shown. `version` is the number of the latest snapshot. If the item or field it tests
+    is removed from the knowledge base, the question loses that link and goes back to
+    draft (see signals.py); loading the question files then names it.
     """
 
     MULTIPLE_CHOICE, TRUE_FALSE = "mc", "tf"
@@ -73,12 +75,12 @@ class Question(models.Model):
                            help_text="อักษรอังกฤษตัวเล็ก ตัวเลข และขีด ไม่ซ้ำกัน เช่น qualifications-nationality")
     kind = models.CharField("ชนิด", max_length=2, choices=KIND_CHOICES, default=MULTIPLE_CHOICE)
     text = models.TextField("คำถาม")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, null=True, blank=True, related_name="questions",
+    item = models.ForeignKey(Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions",
                              verbose_name="เรื่องความรู้ที่ทดสอบ")
-    field = models.ForeignKey(ReportField, on_delete=models.PROTECT, null=True, blank=True, related_name="questions",
+    field = models.ForeignKey(ReportField, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions",
                               verbose_name="หัวข้อรายงาน KM ที่ทดสอบ",
                               help_text="ใช้แทนเรื่องความรู้ เมื่อคำถามทดสอบเนื้อหาของรายงาน KM")
-    chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, null=True, blank=True, related_name="questions",
+    chapter = models.ForeignKey(Chapter, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions",
                                 verbose_name="หมวด", editable=False)
     source = models.TextField("ข้อความอ้างอิง", help_text="ข้อความที่ยกมาจากเนื้อหาของเรื่องความรู้/หัวข้อรายงาน ตรงตามต้นฉบับ")
     explanation = models.TextField("คำอธิบายเฉลย", blank=True)
@@ -94,10 +96,9 @@ class Question(models.Model):
         verbose_name_plural = "คลังคำถาม"
         ordering = ["chapter__number", "key"]
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(item__isnull=False) & Q(field__isnull=True)) | (Q(item__isnull=True) & Q(field__isnull=False)),
-                name="question_tests_item_or_field",
-            ),
+            # An item or a field, never both; neither only when what it tested was removed
+            # from the knowledge base (the question is then set back to draft).
+            models.CheckConstraint(condition=Q(item__isnull=True) | Q(field__isnull=True), name="question_tests_one_thing"),
         ]
 
     def __str__(self):
@@ -117,7 +118,9 @@ class Question(models.Model):
 
         if self.item_id:
             return plain_text(self.item.title + "\n\n" + self.item.body)
-        return plain_text(self.field.title + "\n\n" + self.field.body)
+        if self.field_id:
+            return plain_text(self.field.title + "\n\n" + self.field.body)
+        return ""
 
     def content_options(self):
         """The options as the person sees them: [(key, text)], and the correct key."""
@@ -231,6 +234,8 @@ class TestForm(models.Model):
     FIXED, BLUEPRINT = "fixed", "blueprint"
     MODE_CHOICES = [(FIXED, "กำหนดข้อคำถามเอง"), (BLUEPRINT, "สุ่มตามผังข้อสอบ (จำนวนข้อต่อหมวด)")]
 
+    key = models.SlugField("รหัสแบบทดสอบ", max_length=80, unique=True, null=True, blank=True,
+                           help_text="ใช้ในไฟล์คลังคำถาม (forms.yaml) เว้นว่างได้")
     title = models.CharField("ชื่อแบบทดสอบ", max_length=200)
     kind = models.CharField("ประเภท", max_length=5, choices=KIND_CHOICES, default=PRE)
     mode = models.CharField("วิธีเลือกข้อคำถาม", max_length=10, choices=MODE_CHOICES, default=FIXED)
@@ -279,7 +284,7 @@ class BlueprintRule(models.Model):
     questions on the KM report) for a blueprint form."""
 
     form = models.ForeignKey(TestForm, on_delete=models.CASCADE, related_name="rules", verbose_name="แบบทดสอบ")
-    chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
                                 verbose_name="หมวด", help_text="เว้นว่าง = คำถามเรื่องรายงาน KM")
     count = models.PositiveSmallIntegerField("จำนวนข้อ")
 

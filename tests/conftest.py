@@ -21,6 +21,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The test database holds the seed KM, committed, for every test and for the server."""
     with django_db_blocker.unblock():
         call_command("loadkm", str(CONTENT), verbosity=0)
+        call_command("loadquestions", str(CONTENT / "questions"), verbosity=0)
 
 
 def free_port():

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from assessments.questionfiles import write_bank
+
+
+class Command(BaseCommand):
+    help = "เขียนคลังคำถามและแบบทดสอบจากฐานข้อมูลออกเป็นไฟล์ในรูปแบบเดียวกับ content/questions"
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="โฟลเดอร์ปลายทาง")
+
+    def handle(self, path, **options):
+        written = write_bank(path)
+        if options["verbosity"]:
+            self.stdout.write(f"เขียนแล้ว {len(written)} ไฟล์ใน {path}")
