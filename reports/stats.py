@@ -109,7 +109,8 @@ def individual_g(pre_pct, post_pct) -> float | None:
 
 def wilcoxon(pre, post) -> dict:
     """Wilcoxon signed-rank test of paired scores, two-sided (SciPy), zero differences
-    dropped (Wilcoxon's method). Besides SciPy's statistic (the smaller rank sum) and
+    dropped (Wilcoxon's method); exact p-values without ties, the normal approximation
+    with tie correction otherwise. Besides SciPy's statistic (the smaller rank sum) and
     p-value it returns W+ and W−, and the matched-pairs rank-biserial correlation
     r = (W+ − W−) / (W+ + W−) as the effect size (+1: everyone improved)."""
     d = np.asarray(post, dtype=float) - np.asarray(pre, dtype=float)
@@ -121,9 +122,11 @@ def wilcoxon(pre, post) -> dict:
     ranks = sps.rankdata(np.abs(nz))
     w_plus, w_minus = float(ranks[nz > 0].sum()), float(ranks[nz < 0].sum())
     out.update(w_plus=w_plus, w_minus=w_minus, effect_r=_num((w_plus - w_minus) / (w_plus + w_minus)))
-    res = sps.wilcoxon(nz, zero_method="wilcox", alternative="two-sided")
-    out.update(statistic=_num(res.statistic), pvalue=_num(res.pvalue),
-               method="exact" if nz.size <= 50 and len(np.unique(np.abs(nz))) == nz.size else "approx")
+    # The exact null distribution assumes no tied |differences|; with ties (common with
+    # whole-number scores) use the normal approximation with SciPy's tie correction.
+    method = "exact" if nz.size <= 50 and len(np.unique(np.abs(nz))) == nz.size else "asymptotic"
+    res = sps.wilcoxon(nz, zero_method="wilcox", alternative="two-sided", method=method)
+    out.update(statistic=_num(res.statistic), pvalue=_num(res.pvalue), method=method)
     return out
 
 
@@ -186,6 +189,30 @@ def upper_lower_groups(totals, fraction: float = GROUP_FRACTION) -> tuple[list[i
     lower = order[:size]
     upper = sorted(range(n), key=lambda i: -totals[i])[:size]
     return upper, lower
+
+
+def item_flags(p, r=None, d=None, options=None, key=None) -> list[str]:
+    """The flags of one question from its share right ``p``, point-biserial ``r``,
+    upper–lower index ``d`` and, when given, its option counts (``{"upper", "lower"}`` per
+    option) and right ``key``."""
+    flags = []
+    if p == 0:
+        flags.append("none_correct")
+    elif p == 1:
+        flags.append("all_correct")
+    if (r is not None and r < 0) or (d is not None and d < 0):
+        flags.append("negative")
+    elif r is not None and r < LOW_DISCRIMINATION:
+        flags.append("low_discrimination")
+    if p is not None and 0 < p < TOO_HARD:
+        flags.append("too_hard")
+    elif p is not None and TOO_EASY < p < 1:
+        flags.append("too_easy")
+    if key is not None and options and any(
+        o is not None and o != key and slot["upper"] > slot["lower"] for o, slot in options.items()
+    ):
+        flags.append("distractor_pulls_upper")
+    return flags
 
 
 @dataclass
@@ -251,23 +278,7 @@ def item_analysis(matrix, questions=None, choices=None, keys=None, options=None)
             for o, slot in opts.items():
                 slot["share"] = slot["count"] / n
                 slot["key"] = keys is not None and o == keys[j]
-        flags = []
-        if p == 0:
-            flags.append("none_correct")
-        elif p == 1:
-            flags.append("all_correct")
-        if (r is not None and r < 0) or (d is not None and d < 0):
-            flags.append("negative")
-        elif r is not None and r < LOW_DISCRIMINATION:
-            flags.append("low_discrimination")
-        if 0 < p < TOO_HARD:
-            flags.append("too_hard")
-        elif TOO_EASY < p < 1:
-            flags.append("too_easy")
-        if keys is not None and opts and any(
-            not slot["key"] and o is not None and slot["upper"] > slot["lower"] for o, slot in opts.items()
-        ):
-            flags.append("distractor_pulls_upper")
+        flags = item_flags(p, r, d, opts, keys[j] if keys is not None else None)
         items.append(ItemStats(question=questions[j], n=n, difficulty=_num(p), point_biserial=r,
                                discrimination=_num(d), p_upper=_num(pu), p_lower=_num(pl), options=opts, flags=flags))
     return {

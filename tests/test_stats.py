@@ -192,3 +192,12 @@ def test_flags_for_nobody_and_everybody_right():
 
 def test_mastery_per_chapter():
     assert stats.mastery({1: 6, 2: 1}, {1: 8, 2: 4, 3: 0}) == {1: 0.75, 2: 0.25, 3: None}
+
+
+def test_wilcoxon_with_tied_differences_uses_normal_approximation():
+    # d = 60 40 −20 60: |d| ranks 20→1, 40→2, 60,60→3.5 each; W+ = 9, W− = 1
+    # mean n(n+1)/4 = 5; variance n(n+1)(2n+1)/24 − Σ(t³−t)/48 = 7.5 − 6/48 = 7.375
+    # z = (1 − 5)/√7.375 = −1.472929; two-sided p = 2·Φ(−1.472929) = 0.140773
+    w = stats.wilcoxon([20, 40, 60, 80, 0], [80, 40, 100, 60, 60])
+    assert (w["w_plus"], w["w_minus"], w["method"]) == (9, 1, "asymptotic")
+    assert w["pvalue"] == pytest.approx(0.140773, abs=1e-6)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "knowledge",
     "search",
     "assessments",
+    "reports",
 ]
 
 MIDDLEWARE = [
