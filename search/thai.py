@@ -38,7 +38,7 @@ def normalize(text: str) -> str:
     digits, composed vowels in the right order, Latin in lower case, single spaces."""
     text = unicodedata.normalize("NFC", text or "")
     text = _INVISIBLE.sub("", text)
-    text = _SARA_AM.sub("\u0e33", text)
+    text = _SARA_AM.sub("\u0e33", _SPACES.sub(" ", text))
     text = pythainlp_normalize(text)
     text = fold_digits(text).lower()
     return _SPACES.sub(" ", text).strip()
@@ -87,3 +87,148 @@ def thai_date(value, digits: str = "thai") -> str:
         value = datetime(value.year, value.month, value.day)
     text = thai_strftime(value, "%-d %B พ.ศ. %Y")
     return thai_digits(text) if digits == "thai" else text
+
+
+# --- Search analysis -------------------------------------------------------------
+# Question words and particles: people type them, documents do not answer with them.
+QUESTION_WORDS = frozenset("""
+ไหม มั้ย ไม๊ มั๊ย หรือไม่ หรือเปล่า รึเปล่า เปล่า ป่าว หรือยัง
+อย่างไร ยังไง อย่างไรบ้าง ยังไงบ้าง อะไร อะไรบ้าง บ้าง ไหน ที่ไหน แห่งไหน
+เมื่อไร เมื่อไหร่ ตอนไหน กี่ ทำไม เพราะอะไร ใคร ใครบ้าง
+ครับ ค่ะ คะ คับ ครับผม จ้า จ้ะ จ๊ะ นะ น่ะ นะคะ นะครับ เหรอ หรอ ล่ะ ละ ฮะ
+อยากรู้ อยากทราบ สงสัย ขอถาม ถาม สอบถาม ช่วย บอก หน่อย ด้วย
+""".split())
+
+# Full stops of abbreviations (อพม. พ.ศ.), but not a decimal point; ฯ and ๆ carry no letters.
+_ABBREVIATION_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
+_NON_LETTER_MARKS = re.compile("[ฯๆ]")
+_TOKEN_EDGE = " .,;:!?()[]{}\"'“”‘’/\\-–—=|+*&%#@<>~_^`"
+_HAS_WORD_CHAR = re.compile(r"\w")
+
+
+def search_form(text: str) -> str:
+    """normalize() and then drop abbreviation dots and ฯ/ๆ, so "อพม." and "อพม", "พ.ศ." and
+    "พศ", "ระเบียบฯ" and "ระเบียบ" are the same words to search."""
+    return normalize(_NON_LETTER_MARKS.sub(" ", _ABBREVIATION_DOT.sub("", normalize(text))))
+
+
+class Segmenter:
+    """Fast newmm word segmentation (nlpo3) with PyThaiNLP's dictionary plus the domain's
+    own words. `tokens()` returns the words of search_form(text), punctuation dropped."""
+
+    _loaded: dict = {}
+
+    def __init__(self, domain_words=()):
+        extra = frozenset(search_form(w) for w in domain_words if search_form(w))
+        self.domain_words = frozenset(w for w in extra if " " not in w)
+        self.dictionary = _base_words() | self.domain_words
+        self.name = self._load(self.dictionary)
+
+    @classmethod
+    def _load(cls, words: frozenset) -> str:
+        import hashlib
+        import os
+        import tempfile
+
+        from nlpo3 import load_dict
+
+        content = "\n".join(sorted(words))
+        name = "volunteerkm-" + hashlib.sha1(content.encode()).hexdigest()[:16]
+        if name not in cls._loaded:
+            path = os.path.join(tempfile.gettempdir(), name + ".txt")
+            if not os.path.exists(path):
+                tmp = f"{path}.{os.getpid()}"
+                with open(tmp, "w", encoding="utf-8") as f:
+                    f.write(content)
+                os.replace(tmp, path)
+            load_dict(path, name)  # a name already loaded keeps its words, which are the same
+            cls._loaded[name] = path
+        return name
+
+    def tokens(self, text: str) -> list[str]:
+        from nlpo3 import segment as nlpo3_segment
+
+        out = []
+        for chunk in search_form(text).split(" "):
+            if chunk:
+                for tok in nlpo3_segment(chunk, self.name):
+                    tok = tok.strip(_TOKEN_EDGE)
+                    if tok and _HAS_WORD_CHAR.search(tok):
+                        out.append(tok)
+        return out
+
+    def is_word(self, token: str) -> bool:
+        return token in self.dictionary or token.isdigit() or token.isascii()
+
+
+def find_phrases(tokens: list[str], phrases: dict) -> list[tuple[int, int, object]]:
+    """Occurrences of token phrases in `tokens`. `phrases` maps a tuple of tokens to a value;
+    returns (start, end, value) for every occurrence, longest phrase first at each start."""
+    by_first: dict = {}
+    for phrase, value in phrases.items():
+        if phrase:
+            by_first.setdefault(phrase[0], []).append((phrase, value))
+    for candidates in by_first.values():
+        candidates.sort(key=lambda pv: -len(pv[0]))
+    found = []
+    for i, tok in enumerate(tokens):
+        for phrase, value in by_first.get(tok, ()):
+            if tuple(tokens[i:i + len(phrase)]) == phrase:
+                found.append((i, i + len(phrase), value))
+    return found
+
+
+def abbreviation_aliases(abbr: str, full: str) -> tuple[str, list[str]]:
+    """The concept key of a glossary term (its abbreviation without dots or spaces) and
+    the phrases that name it: the abbreviation, the full form, and a parenthesised
+    alternative inside the full form ("การจัดการความรู้ (Knowledge Management)")."""
+    key = search_form(abbr).replace(" ", "")
+    names = [abbr]
+    if full:
+        names.append(re.sub(r"\(.*?\)", " ", full))
+        names.extend(re.findall(r"\((.*?)\)", full))
+    return key, [n for n in names if search_form(n)]
+
+
+class Speller:
+    """Phone typos ("คุณสมบติ") break segmentation into odd pieces. For every run of tokens
+    around an unknown piece, find the closest word of the vocabulary (rapidfuzz) among
+    words of about the same length."""
+
+    def __init__(self, words, min_score: float = 80.0, reach: int = 4):
+        self.min_score, self.reach = min_score, reach
+        self.by_length: dict = {}
+        for w in set(words):
+            self.by_length.setdefault(len(w), []).append(w)
+        self._near: dict = {}
+
+    def _candidates(self, length):
+        near = self._near.get(length)
+        if near is None:
+            near = self._near[length] = [w for n in range(length - 2, length + 3) for w in self.by_length.get(n, ())]
+        return near
+
+    def fixes(self, tokens: list[str], is_known) -> list[tuple[int, int, str, float]]:
+        """[(start, end, word, score)]: tokens[start:end] should read `word`."""
+        from rapidfuzz import fuzz, process
+
+        found = []
+        for i, tok in enumerate(tokens):
+            if is_known(tok) or any(s <= i < e for s, e, _, _ in found):
+                continue
+            best = None
+            for start in range(max(0, i - self.reach), i + 1):
+                for end in range(i + 1, min(len(tokens), i + self.reach) + 1):
+                    window = "".join(tokens[start:end])
+                    if len(window) < 4 or any(s < end and start < e for s, e, _, _ in found):
+                        continue
+                    match = process.extractOne(window, self._candidates(len(window)), scorer=fuzz.ratio,
+                                               score_cutoff=self.min_score)
+                    if match and match[0] != window:
+                        cand = (match[1], end - start, start, end, match[0])
+                        if best is None or cand[:2] > best[:2]:
+                            best = cand
+            if best:
+                score, _, start, end, word = best
+                found.append((start, end, word, score))
+        return sorted(found)

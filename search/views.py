@@ -1,17 +1,84 @@
-from django.shortcuts import render
+from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import Count, Max, Q
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_GET
 
-from knowledge.models import Item
-from knowledge.render import plain_text
+from knowledge.models import GlossaryTerm
+from knowledge.views import main_report
 
-from .thai import compact
+from . import engine
+from .models import SearchClick, SearchQuery
+from .thai import normalize
+
+MAX_QUERY = 200
+PAGE_RESULTS = 20
+TOO_LONG = f"คำค้นยาวเกินไป กรุณาพิมพ์ไม่เกิน {MAX_QUERY} ตัวอักษร"
 
 
+def log_query(q, results, source):
+    return SearchQuery.objects.create(q=q[:MAX_QUERY], normalized=normalize(q)[:MAX_QUERY],
+                                      result_count=len(results.hits), source=source)
+
+
+def _click_url(logged, rank, url):
+    return reverse("search:click", args=[logged.pk, rank]) + "?" + urlencode({"to": url})
+
+
+@require_GET
 def search_page(request):
     q = request.GET.get("q", "").strip()
-    results = []
-    if q:
-        needle = compact(q)
-        for item in Item.objects.published().select_related("chapter__report"):
-            if needle in compact(item.title + " " + plain_text(item.body)):
-                results.append(item)
-    return render(request, "search/search.html", {"q": q, "results": results, "og_title": "ค้นหาความรู้"})
+    context = {"q": q, "og_title": f"ค้นหา: {q}" if q else "ค้นหาความรู้", "error": "", "results": None}
+    if len(q) > MAX_QUERY:
+        context["error"] = TOO_LONG
+    elif q:
+        results = engine.search(q, PAGE_RESULTS)
+        logged = log_query(q, results, SearchQuery.WEB)
+        context["results"] = results
+        context["hits"] = [(hit, _click_url(logged, rank, hit.doc.url)) for rank, hit in enumerate(results.hits, 1)]
+        if not results.hits:
+            report = main_report()
+            context["chapters"] = report.chapters.all()
+            context["terms"] = GlossaryTerm.objects.exclude(full="")[:12]
+    status = 400 if context["error"] else 200
+    return render(request, "search/search.html", context, status=status)
+
+
+@require_GET
+def suggest(request):
+    """Titles that match what has been typed so far (htmx swaps them under the box)."""
+    q = request.GET.get("q", "").strip()
+    hits = engine.search(q, 5).hits if 2 <= len(q) <= MAX_QUERY else []
+    return render(request, "search/_suggestions.html", {"q": q, "hits": hits})
+
+
+@require_GET
+def click(request, query_id, rank):
+    """Record that a result was opened, then go there. Works without JavaScript."""
+    to = request.GET.get("to", "")
+    if not to.startswith("/") or not url_has_allowed_host_and_scheme(to, allowed_hosts={request.get_host()}):
+        return HttpResponseBadRequest("ลิงก์ไม่ถูกต้อง".encode(), content_type="text/plain; charset=utf-8")
+    logged = get_object_or_404(SearchQuery, pk=query_id)
+    SearchClick.objects.create(query=logged, url=to[:300], rank=min(rank, 32767))
+    return redirect(to)
+
+
+@staff_member_required
+def gaps(request):
+    """What people asked and did not find: no result at all, or results nobody opened."""
+    days = 90
+    since = timezone.now() - timezone.timedelta(days=days)
+    recent = SearchQuery.objects.filter(created_at__gte=since)
+    no_result = (recent.filter(result_count=0).values("normalized")
+                 .annotate(asked=Count("id"), last=Max("created_at")).order_by("-asked", "-last")[:100])
+    unopened = (recent.filter(result_count__gt=0).values("normalized")
+                .annotate(asked=Count("id", distinct=True), opened=Count("clicks"), last=Max("created_at"))
+                .filter(opened=0).order_by("-asked", "-last")[:100])
+    totals = recent.aggregate(all=Count("id"), empty=Count("id", filter=Q(result_count=0)))
+    return render(request, "search/gaps.html", {
+        "days": days, "no_result": no_result, "unopened": unopened, "totals": totals,
+        "og_title": "คำค้นที่ยังหาไม่พบ",
+    })

@@ -1,0 +1,129 @@
+"""Search quality on question sets: HR@1, HR@5 and MRR@10 for our search and two baselines
+(substring matching as a typical site search does it, and SQLite FTS5 with the trigram
+tokenizer ranked by bm25), on the same items, in one run.
+
+    .venv/bin/python bench/search_quality.py [QUESTIONS.jsonl ...]
+
+A hit is a result whose text contains one of the question's gold snippets, compared
+without spaces and with Thai digits folded. The seed content is loaded into a fresh
+temporary SQLite database, so this runs on a fresh clone after `make install`.
+"""
+import json
+import os
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SETS = [Path("/work/shared/eval/search-dev.jsonl"), ROOT / "bench" / "search-extra.jsonl"]
+
+
+def setup_django():
+    """A fresh SQLite database in a temporary VAR_DIR with the seed content loaded."""
+    os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="volunteerkm-bench-")
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "volunteerkm.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("loadkm", str(ROOT / "content"), verbosity=0)
+
+
+def read_questions(path):
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def is_hit(text, gold):
+    from search.thai import compact
+
+    folded = compact(text)
+    return any(compact(g) in folded for g in gold)
+
+
+def scores(ranked_texts, gold):
+    """(hit@1, hit@5, reciprocal rank within 10) for one question."""
+    for rank, text in enumerate(ranked_texts[:10], 1):
+        if is_hit(text, gold):
+            return (rank == 1, rank <= 5, 1 / rank)
+    return (False, False, 0.0)
+
+
+class SubstringSearch:
+    """What a typical site search does: items that contain every word of the query
+    (split on spaces, case-insensitive), in the site's order."""
+
+    def __init__(self, docs):
+        self.docs = docs
+
+    def search(self, q):
+        words = q.lower().split()
+        return [d.text for d in self.docs if words and all(w in d.text.lower() for w in words)]
+
+
+class FTS5TrigramSearch:
+    """SQLite FTS5 with the trigram tokenizer, ranked by bm25: every word of the query
+    (split on spaces) as an OR-ed phrase."""
+
+    def __init__(self, docs, path=":memory:"):
+        self.db = sqlite3.connect(path)
+        self.db.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize='trigram')")
+        self.db.executemany("INSERT INTO docs(rowid, title, body) VALUES (?, ?, ?)",
+                            [(i, d.title, d.body) for i, d in enumerate(docs)])
+        self.db.commit()
+        self.docs = docs
+
+    def match_expression(self, q):
+        words = [w.replace('"', '""') for w in q.split() if len(w) >= 3]
+        return " OR ".join(f'"{w}"' for w in words)
+
+    def ids(self, q, limit=10):
+        expr = self.match_expression(q)
+        if not expr:
+            return []
+        rows = self.db.execute("SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ?", (expr, limit))
+        return [r[0] for r in rows]
+
+    def search(self, q, limit=10):
+        return [self.docs[i].text for i in self.ids(q, limit)]
+
+
+def evaluate(name, search, questions):
+    rows = [scores(search(q["q"]), q["gold"]) for q in questions]
+    n = len(rows) or 1
+    return {"method": name, "HR@1": sum(r[0] for r in rows) / n, "HR@5": sum(r[1] for r in rows) / n,
+            "MRR@10": sum(r[2] for r in rows) / n, "misses": [q["q"] for q, r in zip(questions, rows) if not r[0]]}
+
+
+def main(argv):
+    setup_django()
+    from search.engine import build_index, documents
+
+    docs = list(documents())
+    ours = build_index()
+    methods = {
+        "ours (words+bigrams BM25, tantivy)": lambda q: [h.doc.text for h in ours.search(q, 10).hits],
+        "substring (all words)": SubstringSearch(docs).search,
+        "SQLite FTS5 trigram bm25": FTS5TrigramSearch(docs).search,
+    }
+    paths = [Path(p) for p in argv] or [p for p in DEFAULT_SETS if p.exists()]
+    verbose = os.environ.get("VERBOSE")
+    for path in paths:
+        questions = read_questions(path)
+        print(f"\n{path} ({len(questions)} questions, {len(docs)} documents)")
+        print(f"{'method':40} {'HR@1':>6} {'HR@5':>6} {'MRR@10':>7}")
+        for name, fn in methods.items():
+            r = evaluate(name, fn, questions)
+            print(f"{name:40} {r['HR@1']:6.3f} {r['HR@5']:6.3f} {r['MRR@10']:7.3f}")
+            if verbose and name.startswith("ours"):
+                for miss in r["misses"]:
+                    top = [h.doc.title for h in ours.search(miss, 3).hits]
+                    print("   miss:", miss, "→", top)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,34 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import SearchClick, SearchQuery, SynonymGroup
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__"]
+    search_fields = ["words"]
+
+
+class SearchClickInline(admin.TabularInline):
+    model = SearchClick
+    extra = 0
+    can_delete = False
+    readonly_fields = ["url", "rank", "created_at"]
+
+
+@admin.register(SearchQuery)
+class SearchQueryAdmin(admin.ModelAdmin):
+    """Read only: the log records what people asked, editors only read it."""
+
+    list_display = ["q", "result_count", "source", "created_at"]
+    list_filter = ["source", "created_at"]
+    search_fields = ["q", "normalized"]
+    readonly_fields = ["q", "normalized", "result_count", "source", "created_at"]
+    inlines = [SearchClickInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,319 @@
+"""The search index: word BM25 fused with character-bigram BM25 in one tantivy index.
+
+Each document is indexed twice: as words (nlpo3 segmentation, glossary abbreviations
+added where their full form is written) and as character bigrams of the spaceless
+text, which keeps partial words, compounds and typos findable. Titles are separate
+fields with a higher weight. A query is analysed by search.thai: question words dropped,
+typos fixed against the index vocabulary, abbreviations and thesaurus synonyms added.
+"""
+import re
+from dataclasses import dataclass, field
+
+import tantivy
+from django.utils.html import escape
+
+from .thai import (
+    QUESTION_WORDS,
+    Segmenter,
+    Speller,
+    abbreviation_aliases,
+    find_phrases,
+    fold_digits,
+    search_form,
+)
+
+# Ranking weights, chosen by bench/search_quality.py on the dev and extra question sets.
+WORD_WEIGHT = 0.7  # the rest goes to character bigrams
+TITLE_BOOST = 2.5
+SYNONYM_WEIGHT = 0.5
+FUNCTION_WORD_WEIGHT = 0.2
+MIN_GRAM_COVERAGE = 0.6  # a hit that matches no word must contain this share of the query's bigrams
+
+# Words too common to make a passage relevant: not highlighted, not used to pick snippets.
+FUNCTION_WORDS = frozenset(
+    "ของ และ การ ความ ที่ ใน ให้ เป็น มี ได้ กับ จะ แก่ โดย หรือ ซึ่ง ต่อ ตาม เพื่อ จาก ไป มา แล้ว "
+    "นี้ นั้น อยู่ ต้อง คือ ว่า ทั้ง ทุก แต่ ก็ ไม่ ถ้า".split()
+)
+
+
+@dataclass(frozen=True)
+class Doc:
+    key: str
+    title: str
+    context: str
+    url: str
+    body: str
+    heading: str = ""  # indexed with the body: the chapter's title
+
+    @property
+    def text(self):
+        return f"{self.title} {self.body}"
+
+
+@dataclass
+class Hit:
+    doc: Doc
+    score: float
+    snippet: str = ""
+
+
+@dataclass
+class Results:
+    q: str
+    hits: list = field(default_factory=list)
+    did_you_mean: str = ""
+    terms: tuple = ()
+
+
+@dataclass
+class AnalysedQuery:
+    words: dict  # term → weight
+    phrases: dict  # tuple of terms → weight (thesaurus synonyms of several words)
+    grams: dict
+    highlight: set
+    did_you_mean: str = ""
+
+
+def bigrams(text: str) -> list[str]:
+    return [text[i:i + 2] for i in range(len(text) - 1)] if len(text) > 1 else [text] if text else []
+
+
+class Analyzer:
+    """Turns documents and queries into index terms, with the glossary and the thesaurus."""
+
+    def __init__(self, glossary=(), synonym_groups=()):
+        concepts = {}
+        abbr_words = set()
+        for abbr, full in glossary:
+            key, names = abbreviation_aliases(abbr, full)
+            abbr_words.update(search_form(abbr).split())
+            concepts[key] = names
+        # Abbreviations written in the thesaurus (อบต.) are words too.
+        abbr_words.update(search_form(w) for words in synonym_groups for w in words if "." in w and " " not in w.strip())
+        base = Segmenter(abbr_words)
+        # Full forms and thesaurus phrases are dictionary words as well, so that the words
+        # around them cannot swallow their first or last syllable ("ของกอง|กิจการ"); each is
+        # then split back into its own words.
+        names = [n for _, names in concepts.items() for n in names] + [w for words in synonym_groups for w in words]
+        compounds = {search_form(n).replace(" ", "") for n in names}
+        self.parts = {c: base.tokens(c) for c in compounds if len(base.tokens(c)) > 1}
+        self.segmenter = Segmenter(abbr_words | set(self.parts))
+        self.concept_phrases = {}  # token tuple → concept key
+        self.concept_names = {}  # concept key → token tuples that name it
+        for key, names in concepts.items():
+            for name in names:
+                phrase = tuple(self.tokens(name))
+                if phrase:
+                    self.concept_phrases[phrase] = key
+                    self.concept_names.setdefault(key, set()).add(phrase)
+        self.synonym_phrases = {}  # token tuple → group indexes
+        self.groups = []
+        for words in synonym_groups:
+            phrases = [tuple(self.tokens(w)) for w in words]
+            phrases = [p for p in phrases if p]
+            for p in phrases:
+                self.synonym_phrases.setdefault(p, set()).add(len(self.groups))
+            self.groups.append(phrases)
+        self.thesaurus_words = {t for g in self.groups for p in g for t in p}
+
+    def tokens(self, text: str) -> list[str]:
+        out = []
+        for t in self.segmenter.tokens(text):
+            out.extend(self.parts.get(t, (t,)))
+        return out
+
+    def concept_keys(self, tokens):
+        return [key for _, _, key in find_phrases(tokens, self.concept_phrases)]
+
+    def document_terms(self, text: str) -> list[str]:
+        tokens = self.tokens(text)
+        return tokens + [k for k in self.concept_keys(tokens) if k not in tokens]
+
+    def query(self, q: str, vocabulary) -> AnalysedQuery:
+        tokens = self.tokens(q)
+        did_you_mean = ""
+        known = lambda t: (t in vocabulary or t in QUESTION_WORDS or t in self.thesaurus_words  # noqa: E731
+                           or t.isdigit() or t.isascii() or (len(t) > 2 and self.segmenter.is_word(t)))
+        fixes = vocabulary.speller.fixes(tokens, known) if vocabulary else []
+        if fixes:
+            fixed, last = [], 0
+            for start, end, word, _ in fixes:
+                fixed += tokens[last:start] + [word]
+                last = end
+            tokens = fixed + tokens[last:]
+            did_you_mean = " ".join(t for t in tokens if t not in QUESTION_WORDS)
+
+        words, phrases, highlight = {}, {}, set()
+
+        def add(term, weight, keep_question_words=False):
+            if term in FUNCTION_WORDS:
+                weight *= FUNCTION_WORD_WEIGHT
+            if (keep_question_words or term not in QUESTION_WORDS) and weight > words.get(term, 0):
+                words[term] = weight
+
+        synonym_matches = find_phrases(tokens, self.synonym_phrases)
+        in_phrase = {i for start, end, _ in synonym_matches for i in range(start, end)}
+        content = [t for i, t in enumerate(tokens) if t not in QUESTION_WORDS or i in in_phrase]
+        concepts = find_phrases(tokens, self.concept_phrases)
+        # The words of a full form are searched as its concept, which matches both forms.
+        in_concept = {i for start, end, _ in concepts if end - start > 1 for i in range(start, end)}
+        for i, t in enumerate(tokens):
+            if (t not in QUESTION_WORDS or i in in_phrase) and i not in in_concept:
+                add(t, 1.0, keep_question_words=True)
+                highlight.add(t)
+        for _, _, key in concepts:
+            add(key, 1.0)
+            highlight.update("".join(p) for p in self.concept_names.get(key, ()))
+        for start, end, group_ids in synonym_matches:
+            if tuple(tokens[start:end]) in self.concept_phrases:
+                continue  # a glossary term is found by its abbreviation and full form already
+            for gid in group_ids:
+                for phrase in self.groups[gid]:
+                    if phrase == tuple(tokens[start:end]):
+                        continue
+                    if phrase in self.concept_phrases:  # a glossary term: its key says it all
+                        add(self.concept_phrases[phrase], SYNONYM_WEIGHT)
+                    elif len(phrase) == 1:
+                        add(phrase[0], SYNONYM_WEIGHT, keep_question_words=True)
+                    else:
+                        phrases[phrase] = SYNONYM_WEIGHT
+                    highlight.add("".join(phrase))
+        grams = {}
+        for g in bigrams("".join(content)):
+            grams[g] = 1.0
+        highlight = {h for h in highlight if (len(h) > 2 or h.isdigit() or (h.isascii() and len(h) > 1))
+                     and h not in FUNCTION_WORDS}
+        return AnalysedQuery(words=words, phrases=phrases, grams=grams, highlight=highlight, did_you_mean=did_you_mean)
+
+
+class Vocabulary(set):
+    """Every word of the indexed text; `correction_words` are those worth fixing a typo to."""
+
+    def __init__(self, words=()):
+        super().__init__(words)
+        self.speller = Speller(w for w in self if len(w) >= 3 and not w.isascii() and not w.isdigit())
+
+
+def _schema():
+    sb = tantivy.SchemaBuilder()
+    sb.add_integer_field("n", stored=True, indexed=False)
+    for name in ("title_words", "body_words"):
+        sb.add_text_field(name, tokenizer_name="words")
+    for name in ("title_grams", "body_grams"):
+        sb.add_text_field(name, tokenizer_name="bigrams", index_option="freq")
+    return sb.build()
+
+
+class SearchIndex:
+    def __init__(self, docs, glossary=(), synonym_groups=()):
+        self.docs = list(docs)
+        self.analyzer = Analyzer(glossary, synonym_groups)
+        self.schema = _schema()
+        self.index = tantivy.Index(self.schema)
+        self.index.register_tokenizer("words", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+        self.index.register_tokenizer("bigrams", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(2, 2, False)).build())
+        writer = self.index.writer(heap_size=200_000_000, num_threads=2)
+        vocab = set()
+        for n, doc in enumerate(self.docs):
+            title = self.analyzer.document_terms(doc.title)
+            body = self.analyzer.document_terms(f"{doc.heading} {doc.body}")
+            vocab.update(title)
+            vocab.update(body)
+            writer.add_document(tantivy.Document(
+                n=n, title_words=" ".join(title), body_words=" ".join(body),
+                title_grams=self._spaceless(doc.title), body_grams=self._spaceless(f"{doc.heading} {doc.body}"),
+            ))
+        writer.commit()
+        writer.wait_merging_threads()
+        self.index.reload()
+        self.searcher = self.index.searcher()
+        self.vocabulary = Vocabulary(vocab | self.analyzer.thesaurus_words)
+
+    def _spaceless(self, text):
+        return "".join(self.analyzer.tokens(text))
+
+    def _query(self, analysed: AnalysedQuery):
+        clauses = []
+
+        def add(fields, terms, share):
+            total = sum(terms.values()) or 1
+            for term, weight in terms.items():
+                boost = share * weight / total
+                for name, field_boost in ((fields[0], TITLE_BOOST), (fields[1], 1.0)):
+                    if isinstance(term, tuple):
+                        query = tantivy.Query.phrase_query(self.schema, name, list(term))
+                    else:
+                        query = tantivy.Query.term_query(self.schema, name, term)
+                    clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, boost * field_boost)))
+
+        word_terms = {**analysed.words, **analysed.phrases}
+        add(("title_words", "body_words"), word_terms, WORD_WEIGHT)
+        add(("title_grams", "body_grams"), analysed.grams, 1 - WORD_WEIGHT)
+        return tantivy.Query.boolean_query(clauses)
+
+    def search(self, q: str, limit: int = 10) -> Results:
+        q = (q or "").strip()
+        analysed = self.analyzer.query(q, self.vocabulary)
+        results = Results(q=q, did_you_mean=analysed.did_you_mean, terms=tuple(sorted(analysed.words)))
+        if not analysed.words and not analysed.phrases and not analysed.grams:
+            return results
+        found = self.searcher.search(self._query(analysed), limit=limit * 2 + 5, count=False).hits
+        for score, address in found:
+            doc = self.docs[self.searcher.doc(address)["n"][0]]
+            if self._relevant(doc, analysed):
+                results.hits.append(Hit(doc=doc, score=round(score, 4), snippet=snippet(doc.body, analysed.highlight)))
+            if len(results.hits) == limit:
+                break
+        return results
+
+    def _relevant(self, doc, analysed):
+        """Bigrams alone match almost anything; keep a hit only when it contains a query
+        word (a synonym, an abbreviation's full form) or most of the query's characters."""
+        text = search_form(f"{doc.title} {doc.heading} {doc.body}").replace(" ", "")
+        if any(search_form(h).replace(" ", "") in text for h in analysed.highlight):
+            return True
+        if not analysed.grams:
+            return False
+        return sum(g in text for g in analysed.grams) / len(analysed.grams) >= MIN_GRAM_COVERAGE
+
+
+def _match_pattern(terms):
+    """A regex that finds the terms in display text: Thai or Arabic digits, optional
+    abbreviation dots and spaces between letters are all accepted."""
+    parts = []
+    for term in sorted(terms, key=len, reverse=True):
+        chars = []
+        for c in term:
+            chars.append(f"[{c}{'๐๑๒๓๔๕๖๗๘๙'[int(c)]}]" if c.isdigit() and c.isascii() else re.escape(c))
+        parts.append(r"\.?".join(chars))
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def snippet(text: str, terms, width: int = 160) -> str:
+    """The passage of `text` with the most distinct query terms, terms in <mark>."""
+    pattern = _match_pattern(terms)
+    matches = list(pattern.finditer(text)) if pattern else []
+    if not matches:
+        cut = text[:width]
+        return escape(cut) + ("…" if len(text) > width else "")
+    best, best_count = 0, -1
+    for i, m in enumerate(matches):
+        distinct = {fold_digits(x.group(0)).lower().replace(".", "") for x in matches[i:] if x.start() < m.start() + width}
+        if len(distinct) > best_count:
+            best, best_count = i, len(distinct)
+    start = max(0, matches[best].start() - 30)
+    space = text.rfind(" ", 0, start + 1)
+    start = space + 1 if start and space >= 0 and start - space < 30 else start
+    end = min(len(text), start + width)
+    space = text.find(" ", end)
+    end = space if space != -1 and space - end < 30 else end
+    out, pos = [], start
+    for m in matches:
+        if m.start() < pos or m.end() > end:
+            continue
+        out.append(escape(text[pos:m.start()]))
+        out.append(f"<mark>{escape(m.group(0))}</mark>")
+        pos = m.end()
+    out.append(escape(text[pos:end]))
+    marked = "".join(out).replace("</mark><mark>", "")
+    return ("…" if start > 0 else "") + marked + ("…" if end < len(text) else "")

@@ -1,0 +1,65 @@
+"""volunteerkm search QUERY [--limit N] [--json]
+volunteerkm search --batch FILE --json [--limit N]   (FILE: one {"q": "..."} per line)"""
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from search.engine import current_index
+
+
+def result_json(q, results):
+    return {"q": q, "results": [
+        {"title": h.doc.title, "text": h.doc.text, "url": h.doc.url, "score": h.score} for h in results.hits
+    ]}
+
+
+class Command(BaseCommand):
+    help = "ค้นหาความรู้จากบรรทัดคำสั่ง หรือค้นทีละหลายคำถามจากไฟล์ (--batch)"
+
+    def add_arguments(self, parser):
+        parser.add_argument("query", nargs="*", help="คำค้นหรือคำถาม")
+        parser.add_argument("--limit", type=int, default=10, help="จำนวนผลลัพธ์ (ค่าเริ่มต้น 10)")
+        parser.add_argument("--json", action="store_true", help="พิมพ์ผลเป็น JSON")
+        parser.add_argument("--batch", metavar="FILE", help='ไฟล์ JSON Lines ที่แต่ละบรรทัดเป็น {"q": "..."}')
+
+    def handle(self, *args, **opts):
+        if opts["limit"] < 1:
+            raise CommandError("--limit ต้องมากกว่า 0")
+        if bool(opts["batch"]) == bool(opts["query"]):
+            raise CommandError("ระบุคำค้น หรือ --batch FILE อย่างใดอย่างหนึ่ง")
+        index = current_index()
+        if opts["batch"]:
+            for q in self.read_batch(opts["batch"]):
+                self.stdout.write(json.dumps(result_json(q, index.search(q, opts["limit"])), ensure_ascii=False))
+            return
+        q = " ".join(opts["query"])
+        results = index.search(q, opts["limit"])
+        if opts["json"]:
+            self.stdout.write(json.dumps({**result_json(q, results), "did_you_mean": results.did_you_mean},
+                                         ensure_ascii=False))
+            return
+        if results.did_you_mean:
+            self.stdout.write(f"หมายถึง: {results.did_you_mean}")
+        if not results.hits:
+            self.stdout.write(f"ไม่พบเรื่องที่ตรงกับ “{q}”")
+        for rank, h in enumerate(results.hits, 1):
+            self.stdout.write(f"{rank}. {h.doc.title} ({h.doc.context}) {h.doc.url}  [{h.score}]")
+
+    def read_batch(self, path):
+        """All questions first, so a bad line stops the run before any output."""
+        try:
+            lines = open(path, encoding="utf-8").read().splitlines()
+        except OSError as e:
+            raise CommandError(f"เปิดไฟล์ {path} ไม่ได้: {e.strerror}")
+        queries = []
+        for n, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                q = json.loads(line)["q"]
+            except (ValueError, KeyError, TypeError):
+                raise CommandError(f'{path} บรรทัด {n}: ต้องเป็น JSON แบบ {{"q": "..."}}')
+            if not isinstance(q, str):
+                raise CommandError(f"{path} บรรทัด {n}: q ต้องเป็นข้อความ")
+            queries.append(q)
+        return queries

@@ -1,0 +1,101 @@
+"""The search index over the database: abbreviations both ways, digits, synonyms, typos,
+and an index that follows every change editors make (glossary, thesaurus, items)."""
+import pytest
+
+from knowledge.models import GlossaryTerm, Item, ReportField
+from search import engine
+from search.models import IndexStamp, SynonymGroup
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(q, limit=5):
+    return [h.doc.title for h in engine.search(q, limit).hits]
+
+
+def top_text(q):
+    hits = engine.search(q, 1).hits
+    return hits[0].doc.text if hits else ""
+
+
+@pytest.mark.parametrize("short, full, expected", [
+    ("อปท.", "องค์กรปกครองส่วนท้องถิ่น", "บทบาทหน้าที่ของ อพม."),
+    ("กทม.", "กรุงเทพมหานคร", "คณะกรรมการ อพม. กรุงเทพมหานคร (กอพม. กทม.)"),
+])
+def test_abbreviation_and_full_form_find_the_same_item(short, full, expected):
+    assert titles(short)[0] == expected
+    assert titles(full)[0] == expected
+
+
+def test_full_form_finds_text_written_with_the_abbreviation():
+    # The application item only ever writes "อพม."; asking in full still finds it.
+    assert titles("การสมัครเป็นอาสาสมัครพัฒนาสังคมและความมั่นคงของมนุษย์")[0] == "การสมัครเป็น อพม."
+
+
+def test_thai_and_arabic_digits_match():
+    assert "ไม่น้อยกว่า 5 ปี" in top_text("ดีเด่นพิเศษ ๕ ปี")
+    assert titles("พ.ศ. 2564") == titles("พ.ศ. ๒๕๖๔")
+
+
+def test_everyday_words_reach_the_regulations_words():
+    assert titles("ชุด อพม.")[0] == "การแต่งกายของ อพม."
+    assert titles("ถูกไล่ออก")[0] == "การสิ้นสภาพความเป็น อพม."
+
+
+def test_question_words_do_not_change_the_answer():
+    assert titles("คุณสมบัติ อพม. มีอะไรบ้าง ครับ")[0] == titles("คุณสมบัติ อพม.")[0] == "คุณสมบัติของ อพม."
+
+
+def test_a_typo_is_fixed_and_offered_as_did_you_mean():
+    results = engine.search("คุณสมบติ", 5)
+    assert results.did_you_mean == "คุณสมบัติ"
+    assert results.hits[0].doc.title == "คุณสมบัติของ อพม."
+
+
+def test_unrelated_words_find_nothing():
+    assert engine.search("ฟุตบอลโลก", 5).hits == []
+    assert engine.search("ไหม", 5).hits == []
+
+
+def test_snippet_marks_the_matched_words_and_escapes_text():
+    hit = engine.search("สัญชาติไทย", 1).hits[0]
+    assert "<mark>สัญชาติไทย</mark>" in hit.snippet
+    hit = engine.search("อพม. กิตติมศักดิ์", 1).hits[0]
+    assert "&quot;" in hit.snippet and '"' not in hit.snippet.replace('<mark>', '').replace('</mark>', '')
+
+
+def test_report_fields_are_searchable_and_link_to_their_anchor():
+    hit = engine.search("ทีมงาน KM มีใครบ้าง", 3).hits[0]
+    field = ReportField.objects.get(key="team")
+    assert hit.doc.url == field.get_absolute_url() and hit.doc.url.endswith("#team")
+
+
+def test_a_glossary_term_added_by_an_editor_is_learned():
+    assert engine.search("ผวจ.", 5).hits == []
+    GlossaryTerm.objects.create(abbr="ผวจ.", full="ผู้ว่าราชการจังหวัด")
+    assert titles("ผวจ.")[0] == "คณะกรรมการ อพม. จังหวัด (กอพม. จังหวัด)"
+
+
+def test_a_synonym_group_added_by_an_editor_is_used():
+    assert engine.search("เสื้อกั๊ก", 5).hits == []
+    SynonymGroup.objects.create(words="เสื้อกั๊ก, เครื่องแบบ")
+    assert titles("เสื้อกั๊ก")[0] == "การแต่งกายของ อพม."
+
+
+def test_index_follows_edits_and_deletes():
+    item = Item.objects.get(slug="dress")
+    before = IndexStamp.current()
+    item.body += "\n\nสวมหมวกสีกรมท่าทุกครั้งที่ออกพื้นที่"
+    item.save()
+    assert IndexStamp.current() != before
+    assert titles("หมวกสีกรมท่า")[0] == "การแต่งกายของ อพม."
+    item.delete()
+    assert "การแต่งกายของ อพม." not in titles("หมวกสีกรมท่า")
+    assert "การแต่งกายของ อพม." not in titles("เครื่องแบบ")
+
+
+def test_drafts_are_not_searchable():
+    item = Item.objects.get(slug="dress")
+    item.status = Item.DRAFT
+    item.save()
+    assert "การแต่งกายของ อพม." not in titles("เครื่องแบบ")
