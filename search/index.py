@@ -27,7 +27,8 @@ WORD_WEIGHT = 0.7  # the rest goes to character bigrams
 TITLE_BOOST = 2.5
 SYNONYM_WEIGHT = 0.5
 FUNCTION_WORD_WEIGHT = 0.2
-MIN_GRAM_COVERAGE = 0.6  # a hit that matches no word must contain this share of the query's bigrams
+MIN_GRAM_COVERAGE = 0.6
+MIN_SHARE_OF_TOP = 0.15  # hits scoring below this share of the best hit are noise  # a hit that matches no word must contain this share of the query's bigrams
 
 # Words too common to make a passage relevant: not highlighted, not used to pick snippets.
 FUNCTION_WORDS = frozenset(
@@ -259,6 +260,8 @@ class SearchIndex:
             return results
         found = self.searcher.search(self._query(analysed), limit=limit * 2 + 5, count=False).hits
         for score, address in found:
+            if score < MIN_SHARE_OF_TOP * found[0][0]:
+                break
             doc = self.docs[self.searcher.doc(address)["n"][0]]
             if self._relevant(doc, analysed):
                 results.hits.append(Hit(doc=doc, score=round(score, 4), snippet=snippet(doc.body, analysed.highlight)))

@@ -42,7 +42,7 @@ def search_page(request):
         if not results.hits:
             report = main_report()
             context["chapters"] = report.chapters.all()
-            context["terms"] = GlossaryTerm.objects.exclude(full="")[:12]
+            context["terms"] = GlossaryTerm.objects.exclude(full="")
     status = 400 if context["error"] else 200
     return render(request, "search/search.html", context, status=status)
 
