@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import TruncMonth
@@ -531,80 +532,104 @@ def staff_results(period: Period = Period(), unit_ids=None, region: str | None =
 
 # --------------------------------------------------------------------------- item analysis
 
-def answer_matrix(attempt_qs):
-    """The answers of a set of attempts as the item analysis needs them: question versions
-    in order of first position, a 0/1/None matrix, the chosen options, keys and options."""
-    rows = (Answer.objects.filter(attempt__in=attempt_qs.values("id"))
-            .values_list("attempt_id", "version_id", "chosen", "correct", "position").order_by("attempt_id", "position"))
-    attempts, columns, first_pos = {}, {}, {}
-    for attempt_id, version_id, chosen, correct, position in rows:
-        attempts.setdefault(attempt_id, {})[version_id] = (chosen or None, 1 if correct else 0)
-        if version_id not in first_pos or position < first_pos[version_id]:
-            first_pos[version_id] = position
+def answer_matrix(attempt_qs, progress=None):
+    """The answers of a set of attempts as the item analysis needs them, streamed from
+    the database into NumPy arrays: question versions in order of first position, a
+    0/1 matrix with -1 where an attempt did not see a question, the chosen options
+    ("" = blank), each version's right key and offered options, and each attempt's
+    percentage score."""
     from assessments.models import QuestionVersion
-    versions = {v.id: v for v in QuestionVersion.objects.filter(id__in=first_pos).select_related("question")}
+
+    answer = _table(Answer)
+    ids_sql, ids_params = attempt_qs.values("id").query.sql_with_params()
+    att_ids, ver_ids, chosen, correct, first_pos = [], [], [], [], {}
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT attempt_id, version_id, chosen, correct, position FROM {answer} "
+                    f"WHERE attempt_id IN ({ids_sql}) ORDER BY attempt_id", ids_params)
+        while True:
+            rows = cur.fetchmany(50_000)
+            if not rows:
+                break
+            for a, v, c, ok, pos in rows:
+                att_ids.append(a)
+                ver_ids.append(v)
+                chosen.append(c or "")
+                correct.append(1 if ok else 0)
+                if pos < first_pos.get(v, 1 << 30):
+                    first_pos[v] = pos
+            if progress:
+                progress(len(att_ids))
+    versions = {v.id: v for v in QuestionVersion.objects.filter(id__in=list(first_pos)).select_related("question")}
     order = sorted(first_pos, key=lambda v: (first_pos[v], versions[v].question.key))
-    attempt_ids = sorted(attempts)
-    matrix = [[attempts[a][v][1] if v in attempts[a] else None for v in order] for a in attempt_ids]
-    choices = [[attempts[a][v][0] if v in attempts[a] else None for v in order] for a in attempt_ids]
+    col = {v: j for j, v in enumerate(order)}
+    a = np.asarray(att_ids, dtype=np.int64)
+    attempt_ids, row = np.unique(a, return_inverse=True)
+    cols = np.fromiter((col[v] for v in ver_ids), dtype=np.int32, count=len(ver_ids))
+    matrix = np.full((len(attempt_ids), len(order)), -1, dtype=np.int8)
+    matrix[row, cols] = np.asarray(correct, dtype=np.int8)
+    choices = np.full((len(attempt_ids), len(order)), "", dtype="<U1")
+    choices[row, cols] = np.asarray(chosen, dtype="<U1")
+    pct = {i: 100.0 * s / m for i, s, m in Attempt.objects.filter(id__in=attempt_qs.values("id"), max_score__gt=0)
+           .values_list("id", "score", "max_score").order_by()}
     return {
-        "attempt_ids": attempt_ids, "versions": [versions[v] for v in order], "matrix": matrix, "choices": choices,
-        "keys": [versions[v].correct for v in order],
-        "options": [[o["key"] for o in versions[v].options] if versions[v].kind != "tf" else ["t", "f"] for v in order],
+        "attempt_ids": attempt_ids.tolist(), "versions": [versions[v] for v in order], "matrix": matrix,
+        "choices": choices, "keys": [versions[v].correct for v in order],
+        "options": [[o["key"] for o in versions[v].options] if versions[v].kind != "tf" else ["t", "f"]
+                    for v in order],
+        "pct": np.asarray([pct.get(i, 0.0) for i in attempt_ids.tolist()]),
     }
 
 
-def item_analysis_for(attempt_qs) -> dict:
+def item_analysis_for(attempt_qs, progress=None) -> dict:
     """Item analysis of the attempts in ``attempt_qs`` (one form; any set of attempts).
 
     When attempts saw different questions (a blueprint form drawn per session), each
-    question is analysed over the attempts that saw it against their percentage score,
+    question is analysed over the attempts that saw it, against their percentage score,
     and KR-20 is left out: it needs everyone on the same questions."""
-    data = answer_matrix(attempt_qs)
-    if not data["matrix"]:
+    data = answer_matrix(attempt_qs, progress)
+    if data["matrix"].size == 0:
         return {"n": 0, "k": 0, "kr20": None, "items": [], "complete": True, "mean": None, "sd": None}
-    complete = all(v is not None for row in data["matrix"] for v in row)
+    complete = bool((data["matrix"] >= 0).all())
     if complete:
         result = stats.item_analysis(data["matrix"], questions=data["versions"], choices=data["choices"],
                                      keys=data["keys"], options=data["options"])
     else:
-        result = _item_analysis_incomplete(data, attempt_qs)
+        result = _item_analysis_incomplete(data)
     result["complete"] = complete
     return result
 
 
-def _item_analysis_incomplete(data, attempt_qs):
-    pct = dict(attempt_qs.filter(max_score__gt=0).values_list("id", "score"))
-    mx = dict(attempt_qs.filter(max_score__gt=0).values_list("id", "max_score"))
-    totals = [100.0 * pct[a] / mx[a] if a in mx else 0 for a in data["attempt_ids"]]
-    upper, lower = stats.upper_lower_groups(totals)
-    upper, lower = set(upper), set(lower)
+def _item_analysis_incomplete(data):
+    matrix, choices, totals = data["matrix"], data["choices"], data["pct"]
+    upper, lower = stats.upper_lower_groups(totals.tolist())
+    in_upper = np.zeros(len(totals), dtype=bool)
+    in_upper[upper] = True
+    in_lower = np.zeros(len(totals), dtype=bool)
+    in_lower[lower] = True
     items = []
     for j, version in enumerate(data["versions"]):
-        seen = [i for i, row in enumerate(data["matrix"]) if row[j] is not None]
-        col = [[data["matrix"][i][j]] for i in seen]
-        sub = stats.item_analysis(col, questions=[version], choices=[[data["choices"][i][j]] for i in seen],
-                                  keys=[data["keys"][j]], options=[data["options"][j]])["items"][0]
-        x = [data["matrix"][i][j] for i in seen]
-        sub.point_biserial = stats.point_biserial(x, [totals[i] for i in seen])
-        up = [data["matrix"][i][j] for i in seen if i in upper]
-        lo = [data["matrix"][i][j] for i in seen if i in lower]
-        sub.p_upper = sum(up) / len(up) if up else None
-        sub.p_lower = sum(lo) / len(lo) if lo else None
-        sub.discrimination = sub.p_upper - sub.p_lower if up and lo else None
-        for slot in sub.options.values():
-            slot["upper"] = slot["lower"] = 0
-        for i in seen:
-            c = data["choices"][i][j]
-            if i in upper:
-                sub.options[c]["upper"] += 1
-            if i in lower:
-                sub.options[c]["lower"] += 1
-        sub.flags = stats.item_flags(sub.difficulty, sub.point_biserial, sub.discrimination, sub.options,
-                                     data["keys"][j])
-        items.append(sub)
-    return {"n": len(data["attempt_ids"]), "k": len(items), "kr20": None, "items": items,
-            "mean": sum(totals) / len(totals), "sd": None}
+        seen = matrix[:, j] >= 0
+        x = matrix[seen, j].astype(float)
+        c = choices[seen, j]
+        up, lo = in_upper[seen], in_lower[seen]
+        p = float(x.mean())
+        r = stats.point_biserial(x, totals[seen])
+        pu = float(x[up].mean()) if up.any() else None
+        pl = float(x[lo].mean()) if lo.any() else None
+        d = pu - pl if pu is not None and pl is not None else None
+        opts = {}
+        offered = data["options"][j]
+        for o in list(offered) + [o for o in dict.fromkeys(c.tolist()) if o not in offered]:
+            count = int((c == o).sum())
+            if count == 0 and o not in offered:
+                continue
+            opts[None if o == "" else o] = {"count": count, "share": count / len(x), "upper": int((c[up] == o).sum()),
+                                            "lower": int((c[lo] == o).sum()), "key": o == data["keys"][j]}
+        items.append(stats.ItemStats(question=version, n=int(len(x)), difficulty=p, point_biserial=r,
+                                     discrimination=d, p_upper=pu, p_lower=pl, options=opts,
+                                     flags=stats.item_flags(p, r, d, opts, data["keys"][j])))
+    return {"n": len(totals), "k": len(items), "kr20": None, "items": items,
+            "mean": float(totals.mean()), "sd": float(totals.std(ddof=1)) if len(totals) > 1 else None}
 
 
 # --------------------------------------------------------------------------- question bank flags

@@ -185,10 +185,10 @@ def upper_lower_groups(totals, fraction: float = GROUP_FRACTION) -> tuple[list[i
         return [], []
     size = max(1, int(math.floor(fraction * n + 0.5)))
     size = min(size, n // 2)
-    order = sorted(range(n), key=lambda i: totals[i])  # stable: ascending
-    lower = order[:size]
-    upper = sorted(range(n), key=lambda i: -totals[i])[:size]
-    return upper, lower
+    t = np.asarray(totals, dtype=float)
+    lower = np.argsort(t, kind="stable")[:size]
+    upper = np.argsort(-t, kind="stable")[:size]
+    return upper.tolist(), lower.tolist()
 
 
 def item_flags(p, r=None, d=None, options=None, key=None) -> list[str]:
@@ -254,6 +254,11 @@ def item_analysis(matrix, questions=None, choices=None, keys=None, options=None)
     questions = list(questions) if questions is not None else list(range(k))
     totals = m.sum(axis=1)
     upper, lower = upper_lower_groups(totals.tolist())
+    # choices as a string array, "" for a blank answer
+    ch = None
+    if choices is not None:
+        ch = choices if isinstance(choices, np.ndarray) else np.array(
+            [["" if c is None else c for c in row] for row in choices], dtype="<U1")
     items = []
     for j in range(k):
         col = m[:, j]
@@ -263,21 +268,18 @@ def item_analysis(matrix, questions=None, choices=None, keys=None, options=None)
         d = pu - pl if upper else None
         r = point_biserial(col, totals)
         opts = {}
-        if choices is not None:
+        if ch is not None:
             offered = list(options[j]) if options is not None else []
-            for o in offered:
-                opts[o] = {"count": 0, "upper": 0, "lower": 0}
-            for i in range(n):
-                c = choices[i][j]
-                slot = opts.setdefault(c, {"count": 0, "upper": 0, "lower": 0})
-                slot["count"] += 1
-            for i in upper:
-                opts[choices[i][j]]["upper"] += 1
-            for i in lower:
-                opts[choices[i][j]]["lower"] += 1
-            for o, slot in opts.items():
-                slot["share"] = slot["count"] / n
-                slot["key"] = keys is not None and o == keys[j]
+            present = [o for o in offered] + [o for o in dict.fromkeys(ch[:, j].tolist()) if o not in offered]
+            col_c = ch[:, j]
+            up_c, lo_c = col_c[upper], col_c[lower]
+            for o in present:
+                count = int((col_c == o).sum())
+                if count == 0 and o not in offered:
+                    continue
+                opts[None if o == "" else o] = {
+                    "count": count, "share": count / n, "upper": int((up_c == o).sum()),
+                    "lower": int((lo_c == o).sum()), "key": keys is not None and o == keys[j]}
         flags = item_flags(p, r, d, opts, keys[j] if keys is not None else None)
         items.append(ItemStats(question=questions[j], n=n, difficulty=_num(p), point_biserial=r,
                                discrimination=_num(d), p_upper=_num(pu), p_lower=_num(pl), options=opts, flags=flags))

@@ -208,3 +208,26 @@ def test_staff_results_per_unit(known):
     # chapter 2 overall: 1 + 1 + 0 of 3
     assert {s["section"]: s["post"] for s in r["sections"]}["2"] == pytest.approx(200 / 3)
     assert units[u2]["weakest"] == "หมวดที่ 2"
+
+
+def test_item_analysis_across_sessions_with_different_questions(known):
+    """A blueprint form draws its questions per session: each question is analysed over
+    the attempts that saw it and KR-20 is left out."""
+    versions = known["versions"]
+    extra = sample.question_bank("rq-extra", per_chapter=1, chapters=[6])
+    s3 = sample.session("อบรม ตรัง รุ่น ๒", known["u2"], known["s1"].trainer, known["pre_f"], known["post_f"],
+                        date(2026, 5, 1))
+    # two people on questions 1–4 and the chapter 6 question
+    shown = versions[:4] + extra
+    for name, pattern in (("ชบา", [1, 1, 0, 0, 1]), ("ณัฐ", [0, 1, 1, 0, 0])):
+        p = sample.participant(s3, name)
+        sample.record_attempt(known["post_f"], POST, shown, chosen(shown, pattern), session_obj=s3, participant_obj=p)
+    result = queries.item_analysis_for(Attempt.objects.filter(kind=POST, session__in=[known["s1"], s3]))
+    assert not result["complete"] and result["kr20"] is None and result["n"] == 7
+    by_key = {i.question.question.key: i for i in result["items"]}
+    # question 1: right for all 5 of session 1 and for ชบา → 6 of 7
+    assert by_key["rq-1-1"].n == 7 and by_key["rq-1-1"].difficulty == pytest.approx(6 / 7)
+    # question 5 (chapter 5) was seen only in session 1: 1 of 5
+    assert by_key["rq-5-1"].n == 5 and by_key["rq-5-1"].difficulty == pytest.approx(0.2)
+    # the chapter 6 question only in session 3: 1 of 2
+    assert by_key["rq-extra-6-1"].n == 2 and by_key["rq-extra-6-1"].difficulty == 0.5
