@@ -14,10 +14,10 @@ from django.utils.html import escape
 
 from .thai import (
     QUESTION_WORDS,
+    Phrases,
     Segmenter,
     Speller,
     abbreviation_aliases,
-    find_phrases,
     fold_digits,
     search_form,
 )
@@ -28,7 +28,8 @@ TITLE_BOOST = 2.5
 SYNONYM_WEIGHT = 0.5
 FUNCTION_WORD_WEIGHT = 0.2
 MIN_GRAM_COVERAGE = 0.6
-MIN_SHARE_OF_TOP = 0.15  # hits scoring below this share of the best hit are noise  # a hit that matches no word must contain this share of the query's bigrams
+MIN_SHARE_OF_TOP = 0.15  # hits scoring below this share of the best hit are noise
+COMMON_GRAM_SHARE = 0.5  # bigrams in more than this share of documents barely rank but cost the most  # a hit that matches no word must contain this share of the query's bigrams
 
 # Words too common to make a passage relevant: not highlighted, not used to pick snippets.
 FUNCTION_WORDS = frozenset(
@@ -116,6 +117,8 @@ class Analyzer:
                 self.synonym_phrases.setdefault(p, set()).add(len(self.groups))
             self.groups.append(phrases)
         self.thesaurus_words = {t for g in self.groups for p in g for t in p}
+        self.concept_phrases = Phrases(self.concept_phrases)
+        self.synonym_phrases = Phrases(self.synonym_phrases)
 
     def tokens(self, text: str) -> list[str]:
         out = []
@@ -124,10 +127,10 @@ class Analyzer:
         return out
 
     def concept_keys(self, tokens):
-        return [key for _, _, key in find_phrases(tokens, self.concept_phrases)]
+        return [key for _, _, key in self.concept_phrases.find(tokens)]
 
-    def document_terms(self, text: str) -> list[str]:
-        tokens = self.tokens(text)
+    def with_concepts(self, tokens: list[str]) -> list[str]:
+        """A document's words plus the key of every glossary term written in full."""
         return tokens + [k for k in self.concept_keys(tokens) if k not in tokens]
 
     def query(self, q: str, vocabulary) -> AnalysedQuery:
@@ -152,10 +155,10 @@ class Analyzer:
             if (keep_question_words or term not in QUESTION_WORDS) and weight > words.get(term, 0):
                 words[term] = weight
 
-        synonym_matches = find_phrases(tokens, self.synonym_phrases)
+        synonym_matches = self.synonym_phrases.find(tokens)
         in_phrase = {i for start, end, _ in synonym_matches for i in range(start, end)}
         content = [t for i, t in enumerate(tokens) if t not in QUESTION_WORDS or i in in_phrase]
-        concepts = find_phrases(tokens, self.concept_phrases)
+        concepts = self.concept_phrases.find(tokens)
         # The words of a full form are searched as its concept, which matches both forms.
         in_concept = {i for start, end, _ in concepts if end - start > 1 for i in range(start, end)}
         for i, t in enumerate(tokens):
@@ -216,22 +219,20 @@ class SearchIndex:
         writer = self.index.writer(heap_size=200_000_000, num_threads=2)
         vocab = set()
         for n, doc in enumerate(self.docs):
-            title = self.analyzer.document_terms(doc.title)
-            body = self.analyzer.document_terms(f"{doc.heading} {doc.body}")
+            title = self.analyzer.tokens(doc.title)
+            body = self.analyzer.tokens(f"{doc.heading} {doc.body}")
             vocab.update(title)
             vocab.update(body)
             writer.add_document(tantivy.Document(
-                n=n, title_words=" ".join(title), body_words=" ".join(body),
-                title_grams=self._spaceless(doc.title), body_grams=self._spaceless(f"{doc.heading} {doc.body}"),
+                n=n, title_grams="".join(title), body_grams="".join(body),
+                title_words=" ".join(self.analyzer.with_concepts(title)),
+                body_words=" ".join(self.analyzer.with_concepts(body)),
             ))
         writer.commit()
         writer.wait_merging_threads()
         self.index.reload()
         self.searcher = self.index.searcher()
         self.vocabulary = Vocabulary(vocab | self.analyzer.thesaurus_words)
-
-    def _spaceless(self, text):
-        return "".join(self.analyzer.tokens(text))
 
     def _query(self, analysed: AnalysedQuery):
         clauses = []
@@ -249,7 +250,9 @@ class SearchIndex:
 
         word_terms = {**analysed.words, **analysed.phrases}
         add(("title_words", "body_words"), word_terms, WORD_WEIGHT)
-        add(("title_grams", "body_grams"), analysed.grams, 1 - WORD_WEIGHT)
+        common = COMMON_GRAM_SHARE * self.searcher.num_docs
+        grams = {g: w for g, w in analysed.grams.items() if self.searcher.doc_freq("body_grams", g) <= common}
+        add(("title_grams", "body_grams"), grams, (1 - WORD_WEIGHT) * len(grams) / (len(analysed.grams) or 1))
         return tantivy.Query.boolean_query(clauses)
 
     def search(self, q: str, limit: int = 10) -> Results:
@@ -259,12 +262,13 @@ class SearchIndex:
         if not analysed.words and not analysed.phrases and not analysed.grams:
             return results
         found = self.searcher.search(self._query(analysed), limit=limit * 2 + 5, count=False).hits
+        pattern = match_pattern(analysed.highlight)
         for score, address in found:
             if score < MIN_SHARE_OF_TOP * found[0][0]:
                 break
             doc = self.docs[self.searcher.doc(address)["n"][0]]
             if self._relevant(doc, analysed):
-                results.hits.append(Hit(doc=doc, score=round(score, 4), snippet=snippet(doc.body, analysed.highlight)))
+                results.hits.append(Hit(doc=doc, score=round(score, 4), snippet=snippet(doc.body, pattern)))
             if len(results.hits) == limit:
                 break
         return results
@@ -280,7 +284,7 @@ class SearchIndex:
         return sum(g in text for g in analysed.grams) / len(analysed.grams) >= MIN_GRAM_COVERAGE
 
 
-def _match_pattern(terms):
+def match_pattern(terms):
     """A regex that finds the terms in display text: Thai or Arabic digits, optional
     abbreviation dots and spaces between letters are all accepted."""
     parts = []
@@ -292,9 +296,8 @@ def _match_pattern(terms):
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
-def snippet(text: str, terms, width: int = 160) -> str:
-    """The passage of `text` with the most distinct query terms, terms in <mark>."""
-    pattern = _match_pattern(terms)
+def snippet(text: str, pattern, width: int = 160) -> str:
+    """The passage of `text` with the most distinct matches of `pattern`, marked."""
     matches = list(pattern.finditer(text)) if pattern else []
     if not matches:
         cut = text[:width]

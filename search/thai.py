@@ -8,6 +8,7 @@ import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
 
+from pythainlp import thai_above_vowels, thai_below_vowels, thai_follow_vowels, thai_lead_vowels, thai_tonemarks
 from pythainlp.corpus import thai_words
 from pythainlp.tokenize import Tokenizer
 from pythainlp.util import normalize as pythainlp_normalize
@@ -22,6 +23,21 @@ _SPACES = re.compile(r"\s+")
 # NIKHAHIT + SARA AA typed as two keys is the composed SARA AM.
 _SARA_AM = re.compile("\u0e4d\u0e32")
 BE_OFFSET = 543
+# Where pythainlp's normalize could change anything: a dangling mark at the start or after
+# a space, เเ, a tone mark before a vowel, nikhahit, a follow vowel before a tone mark,
+# lakkhangyao, a repeated vowel or sign, repeated tone marks. Text without any of these
+# (almost all text) skips its thirty-odd regular expressions.
+_DANGLING = f"{thai_above_vowels}{thai_below_vowels}{thai_tonemarks}\u0e3a\u0e4c\u0e4d\u0e4e"
+_NO_REPEAT = f"{thai_follow_vowels}{thai_lead_vowels}{thai_above_vowels}{thai_below_vowels}\u0e3a\u0e4c\u0e4d\u0e4e"
+_PYTHAINLP_MAY_CHANGE = re.compile(
+    f"^ ?[{_DANGLING}]| [{_DANGLING}]|\u0e40\u0e40|[{thai_tonemarks}\u0e4c][{thai_above_vowels}{thai_below_vowels}]"
+    f"|\u0e4d|[{thai_follow_vowels}][{thai_tonemarks}]|\u0e45|([{_NO_REPEAT}]) *\\1|[{thai_tonemarks}]{{2,}}"
+)
+
+
+def _pythainlp_normalize(text: str) -> str:
+    """pythainlp.util.normalize for text whose whitespace is already single spaces."""
+    return pythainlp_normalize(text) if _PYTHAINLP_MAY_CHANGE.search(text) else text.strip()
 
 
 def fold_digits(text: str) -> str:
@@ -39,7 +55,7 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFC", text or "")
     text = _INVISIBLE.sub("", text)
     text = _SARA_AM.sub("\u0e33", _SPACES.sub(" ", text))
-    text = pythainlp_normalize(text)
+    text = _pythainlp_normalize(text)
     text = fold_digits(text).lower()
     return _SPACES.sub(" ", text).strip()
 
@@ -109,7 +125,7 @@ _HAS_WORD_CHAR = re.compile(r"\w")
 def search_form(text: str) -> str:
     """normalize() and then drop abbreviation dots and ฯ/ๆ, so "อพม." and "อพม", "พ.ศ." and
     "พศ", "ระเบียบฯ" and "ระเบียบ" are the same words to search."""
-    return normalize(_NON_LETTER_MARKS.sub(" ", _ABBREVIATION_DOT.sub("", normalize(text))))
+    return normalize(_NON_LETTER_MARKS.sub(" ", _ABBREVIATION_DOT.sub("", text)))
 
 
 class Segmenter:
@@ -149,33 +165,42 @@ class Segmenter:
         from nlpo3 import segment as nlpo3_segment
 
         out = []
-        for chunk in search_form(text).split(" "):
-            if chunk:
-                for tok in nlpo3_segment(chunk, self.name):
-                    tok = tok.strip(_TOKEN_EDGE)
-                    if tok and _HAS_WORD_CHAR.search(tok):
-                        out.append(tok)
+        for tok in nlpo3_segment(search_form(text), self.name):
+            tok = tok.strip(_TOKEN_EDGE)
+            if tok and _HAS_WORD_CHAR.search(tok):
+                out.append(tok)
         return out
 
     def is_word(self, token: str) -> bool:
         return token in self.dictionary or token.isdigit() or token.isascii()
 
 
-def find_phrases(tokens: list[str], phrases: dict) -> list[tuple[int, int, object]]:
-    """Occurrences of token phrases in `tokens`. `phrases` maps a tuple of tokens to a value;
-    returns (start, end, value) for every occurrence, longest phrase first at each start."""
-    by_first: dict = {}
-    for phrase, value in phrases.items():
-        if phrase:
-            by_first.setdefault(phrase[0], []).append((phrase, value))
-    for candidates in by_first.values():
-        candidates.sort(key=lambda pv: -len(pv[0]))
-    found = []
-    for i, tok in enumerate(tokens):
-        for phrase, value in by_first.get(tok, ()):
-            if tuple(tokens[i:i + len(phrase)]) == phrase:
-                found.append((i, i + len(phrase), value))
-    return found
+class Phrases:
+    """Finds phrases (tuples of tokens, each with a value) in token lists."""
+
+    def __init__(self, phrases: dict):
+        self.values = dict(phrases)
+        self.by_first: dict = {}
+        for phrase, value in self.values.items():
+            if phrase:
+                self.by_first.setdefault(phrase[0], []).append((phrase, value))
+        for candidates in self.by_first.values():
+            candidates.sort(key=lambda pv: -len(pv[0]))
+
+    def __contains__(self, phrase):
+        return phrase in self.values
+
+    def __getitem__(self, phrase):
+        return self.values[phrase]
+
+    def find(self, tokens: list[str]) -> list[tuple[int, int, object]]:
+        """(start, end, value) for every occurrence, longest phrase first at each start."""
+        found = []
+        for i, tok in enumerate(tokens):
+            for phrase, value in self.by_first.get(tok, ()):
+                if len(phrase) == 1 or tuple(tokens[i:i + len(phrase)]) == phrase:
+                    found.append((i, i + len(phrase), value))
+        return found
 
 
 def abbreviation_aliases(abbr: str, full: str) -> tuple[str, list[str]]:

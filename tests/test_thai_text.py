@@ -1,16 +1,16 @@
 """search.thai: normalisation, digits, segmentation with the domain's words, typo fixing."""
 import unicodedata
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search.thai import (
     QUESTION_WORDS,
+    Phrases,
     Segmenter,
     Speller,
     abbreviation_aliases,
     compact,
-    find_phrases,
     fold_digits,
     normalize,
     search_form,
@@ -73,9 +73,10 @@ def test_abbreviation_aliases_include_the_full_form_and_its_parenthesised_name()
     assert abbreviation_aliases("กปม.", "") == ("กปม", ["กปม."])
 
 
-def test_find_phrases_prefers_the_longest_at_each_start():
-    found = find_phrases(["ศปง", "อพม", "กทม"], {("ศปง", "อพม"): "centre", ("ศปง",): "short", ("กทม",): "bkk"})
-    assert (0, 2, "centre") in found and (2, 3, "bkk") in found
+def test_phrases_are_found_longest_first_at_each_start():
+    phrases = Phrases({("ศปง", "อพม"): "centre", ("ศปง",): "short", ("กทม",): "bkk"})
+    assert phrases.find(["ศปง", "อพม", "กทม"]) == [(0, 2, "centre"), (0, 1, "short"), (2, 3, "bkk")]
+    assert phrases.find(["อพม", "ศปง"]) == [(1, 2, "short")]
 
 
 def test_speller_fixes_phone_typos_to_known_words():
@@ -88,3 +89,14 @@ def test_speller_fixes_phone_typos_to_known_words():
         fixes = speller.fixes(tokens, known)
         assert [f[2] for f in fixes] == [meant], (typed, tokens, fixes)
     assert speller.fixes(seg.tokens("ฟุตบอลโลก"), known) == []
+
+
+@settings(max_examples=1000)
+@given(thaiish)
+def test_fast_path_agrees_with_pythainlp_normalize(text):
+    from pythainlp.util import normalize as pythainlp_normalize
+
+    from search.thai import _INVISIBLE, _SPACES, _pythainlp_normalize
+
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", text))  # as normalize() hands it over
+    assert _pythainlp_normalize(text) == pythainlp_normalize(text)
