@@ -365,6 +365,24 @@ class TrainingSession(models.Model):
         opened, closed = getattr(self, f"{kind}_opened_at"), getattr(self, f"{kind}_closed_at")
         return opened is not None and closed is None
 
+    def set_phase(self, kind, action, now=None):
+        """Open (`action` "open") or close ("close") the PRE or POST phase and save.
+        Opening one phase closes the other; reopening a closed phase clears its close
+        time. Returns False when nothing changed (closing a phase that is not open)."""
+        now = now or timezone.now()
+        if action == "open":
+            other = POST if kind == PRE else PRE
+            if self.is_open(other):
+                setattr(self, f"{other}_closed_at", now)
+            setattr(self, f"{kind}_opened_at", now)
+            setattr(self, f"{kind}_closed_at", None)
+        elif self.is_open(kind):
+            setattr(self, f"{kind}_closed_at", now)
+        else:
+            return False
+        self.save()
+        return True
+
     def open_phase(self):
         """The phase open now (PRE or POST), or None."""
         for kind in (POST, PRE):

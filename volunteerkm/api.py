@@ -1,5 +1,6 @@
 from ninja import NinjaAPI
 
+from assessments.api import router as assessments_router
 from knowledge.api import router as knowledge_router
 from search.api import router as search_router
 
@@ -11,3 +12,4 @@ api = NinjaAPI(
 )
 api.add_router("/", knowledge_router)
 api.add_router("/", search_router)
+api.add_router("/", assessments_router)

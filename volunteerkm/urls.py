@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("search.urls")),
+    path("", include("assessments.urls")),
     path("", include("knowledge.urls")),
 ]

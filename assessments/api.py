@@ -1,0 +1,395 @@
+"""The assessment API (django-ninja, in the OpenAPI schema): everything a phone does —
+join, fetch the test, submit, read the result — for a LINE or mobile client, and what a
+trainer and a staff member do, with their Django login."""
+from datetime import date as date_type
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+from ninja.security import APIKeyHeader, django_auth
+
+from accounts.models import audit, units_of
+
+from . import grading, participants
+from .forms import JoinForm, normalize_code
+from .models import KIND_LABELS, POST, PRE, STAFF, Attempt, TestForm, TrainingSession, section_label
+from .views import counts, pairs_context
+
+router = Router(tags=["แบบทดสอบ"])
+
+
+class ParticipantToken(APIKeyHeader):
+    """The token `join` returns, sent back in the X-Participant header."""
+
+    param_name = "X-Participant"
+
+    def authenticate(self, request, key):
+        return grading.participant_from_token(key)
+
+
+participant_auth = ParticipantToken()
+
+
+class Error(Schema):
+    detail: str
+
+
+class SessionOut(Schema):
+    code: str
+    title: str
+    unit: str
+    date: date_type
+    ask_for: str = Field(description="name | phone | national_id: what joining asks besides the name")
+    phase: str | None = Field(description="pre | post | null: the test open now")
+    join_url: str
+
+
+class JoinIn(Schema):
+    name: str
+    phone: str = ""
+    national_id: str = Field("", description="13 digits; checked by its check digit, stored only as a keyed hash and the last 4 digits")
+    consent: bool = Field(description="the person agreed to the consent notice")
+    device: str = Field("", description="a random token the device keeps, to find the same person again")
+
+
+class JoinOut(Schema):
+    participant_token: str
+    participant_id: int
+    name: str
+    created: bool
+    session: SessionOut
+
+
+class OptionOut(Schema):
+    key: str
+    text: str
+
+
+class QuestionOut(Schema):
+    id: int = Field(description="question version id: the key of the answer")
+    number: int
+    kind: str
+    text: str
+    options: list[OptionOut]
+
+
+class TestOut(Schema):
+    kind: str
+    title: str
+    form: str
+    ticket: str = Field(description="send back unchanged with the answers")
+    issued_at: float
+    time_limit_minutes: int | None
+    pass_mark: int
+    questions: list[QuestionOut]
+
+
+class SubmitIn(Schema):
+    ticket: str
+    idempotency_key: str = Field(description="chosen once per attempt (16–64 of A–Z a–z 0–9 _ -); retries reuse it")
+    answers: dict[str, str] = Field(description="{question version id: option key}")
+
+
+class AnswerOut(Schema):
+    number: int
+    text: str
+    correct: bool
+    chosen: str
+    right_answer: str
+    explanation: str
+    read_url: str | None
+
+
+class SubScoreOut(Schema):
+    section: str
+    label: str
+    score: int
+    max_score: int
+
+
+class ResultOut(Schema):
+    attempt_id: int
+    kind: str
+    score: int
+    max_score: int
+    percent: int
+    passed: bool
+    pass_mark: int
+    submitted_at: str
+    replayed: bool = Field(False, description="true when this submission had been stored before (a retry)")
+    subscores: list[SubScoreOut]
+    answers: list[AnswerOut]
+    result_url: str
+
+
+def session_out(request, session):
+    return SessionOut(code=session.code, title=session.title, unit=str(session.unit), date=session.date,
+                      ask_for=session.ask_for, phase=session.open_phase(),
+                      join_url=request.build_absolute_uri(session.join_path()))
+
+
+def test_out(ticket, questions, form, kind):
+    return TestOut(
+        kind=kind, title=KIND_LABELS[kind], form=form.title, ticket=ticket.token, issued_at=ticket.issued,
+        time_limit_minutes=form.time_limit, pass_mark=form.pass_mark,
+        questions=[QuestionOut(id=q["version"].pk, number=n, kind=q["version"].kind, text=q["version"].text,
+                               options=[OptionOut(**o) for o in q["options"]])
+                   for n, q in enumerate(questions, start=1)],
+    )
+
+
+def result_out(attempt, replayed=False):
+    if attempt.kind == STAFF:
+        url = reverse("assessments:staff_result", args=[attempt.pk])
+    else:
+        url = reverse("assessments:result", args=[attempt.session.code, attempt.kind])
+    return ResultOut(
+        attempt_id=attempt.pk, kind=attempt.kind, score=attempt.score, max_score=attempt.max_score,
+        percent=attempt.percent, passed=attempt.passed, pass_mark=attempt.pass_mark,
+        submitted_at=attempt.submitted_at.isoformat(), replayed=replayed, result_url=url,
+        subscores=[SubScoreOut(section=s.section, label=section_label(s.section), score=s.score, max_score=s.max_score)
+                   for s in sorted(attempt.subscores.all(), key=lambda s: grading.section_sort_key(s.section))],
+        answers=[AnswerOut(number=r["position"], text=r["text"], correct=r["correct"], chosen=r["chosen"],
+                           right_answer=r["right"], explanation=r["explanation"],
+                           read_url=(r["item"].get_absolute_url() if r["item"] else
+                                     r["field"].get_absolute_url() if r["field"] else None))
+                 for r in grading.result_rows(attempt)],
+    )
+
+
+def _session(code):
+    session = TrainingSession.objects.select_related("unit", "pre_form", "post_form").filter(
+        code=normalize_code(code)).first()
+    if session is None:
+        return None
+    return session
+
+
+def fail(status, detail):
+    return Status(status, {"detail": detail})
+
+
+def _not_found(code):
+    return fail(404, f"ไม่พบการอบรมที่ใช้รหัส “{normalize_code(code)[:12]}”")
+
+
+# --- a phone ----------------------------------------------------------------------------------
+
+@router.get("/assessments/sessions/{code}", response={200: SessionOut, 404: Error}, summary="ข้อมูลการอบรมจากรหัสเข้าร่วม")
+def session_info(request, code: str):
+    session = _session(code)
+    return session_out(request, session) if session else _not_found(code)
+
+
+@router.post("/assessments/sessions/{code}/join", response={200: JoinOut, 400: Error, 404: Error},
+             summary="เข้าร่วมการอบรม (หลังผู้เข้าอบรมยินยอมตามประกาศ)")
+def join_session(request, code: str, data: JoinIn):
+    session = _session(code)
+    if session is None:
+        return _not_found(code)
+    if not data.consent:
+        return fail(400, "ต้องได้รับความยินยอมจากผู้เข้าอบรมก่อน จึงจะบันทึกข้อมูลได้")
+    form = JoinForm({"name": data.name, "phone": data.phone, "national_id": data.national_id, "device": data.device},
+                    session=session)
+    if not form.is_valid():
+        return fail(400, " ".join(e for errors in form.errors.values() for e in errors))
+    d = form.cleaned_data
+    participant, created = participants.join(session, name=d["name"], device=d.get("device", ""),
+                                             phone=d.get("phone", ""), national_id=d.get("national_id", ""))
+    return JoinOut(participant_token=grading.participant_token(participant), participant_id=participant.pk,
+                        name=participant.name, created=created, session=session_out(request, session))
+
+
+@router.get("/assessments/sessions/{code}/test", auth=participant_auth,
+            response={200: TestOut, 404: Error, 409: Error}, summary="แบบทดสอบที่เปิดอยู่ (ลำดับข้อและตัวเลือกสลับเฉพาะคน)")
+def session_test(request, code: str):
+    session = _session(code)
+    participant = request.auth
+    if session is None or participant.session_id != session.pk:
+        return _not_found(code)
+    kind = session.open_phase()
+    if kind is None:
+        return fail(409, "ผู้จัดอบรมยังไม่เปิดแบบทดสอบ กรุณารอสักครู่")
+    if participant.attempts.filter(kind=kind).exists():
+        return fail(409, f"คุณส่ง{KIND_LABELS[kind]}แล้ว")
+    ticket, questions = grading.open_test(session=session, kind=kind, participant=participant)
+    return test_out(ticket, questions, session.form_for(kind), kind)
+
+
+@router.post("/assessments/sessions/{code}/submit", url_name="assessments_submit",
+             response={200: ResultOut, 400: Error, 403: Error, 404: Error, 409: Error},
+             summary="ส่งคำตอบ (บันทึกครั้งเดียวตามรหัสการส่ง ส่งซ้ำได้อย่างปลอดภัย)")
+def session_submit(request, code: str, data: SubmitIn):
+    session = _session(code)
+    if session is None:
+        return _not_found(code)
+    try:
+        if grading.read_ticket(data.ticket).session_id != session.pk:
+            return fail(400, "ข้อมูลแบบทดสอบไม่ใช่ของการอบรมนี้")
+        attempt, created = grading.submit(ticket_token=data.ticket, idempotency_key=data.idempotency_key,
+                                          answers=data.answers)
+    except grading.SubmissionError as exc:
+        return fail(exc.status, exc.message)
+    return result_out(attempt, replayed=not created)
+
+
+@router.get("/assessments/sessions/{code}/results/{kind}", auth=participant_auth,
+            response={200: ResultOut, 404: Error}, summary="ผลแบบทดสอบของผู้เข้าอบรม")
+def session_result(request, code: str, kind: str):
+    session = _session(code)
+    participant = request.auth
+    if session is None or participant.session_id != session.pk:
+        return _not_found(code)
+    attempt = participant.attempts.filter(kind=kind).select_related("session").first()
+    if attempt is None:
+        return fail(404, "ยังไม่มีผลแบบทดสอบนี้")
+    return result_out(attempt)
+
+
+# --- trainer ------------------------------------------------------------------------------------
+
+class SessionIn(Schema):
+    title: str
+    unit: int
+    date: date_type
+    pre_form: int
+    post_form: int
+    ask_for: str = "name"
+
+
+class TrainerSessionOut(SessionOut):
+    id: int
+    joined: int
+    submitted_pre: int
+    submitted_post: int
+
+
+class PairOut(Schema):
+    participant_id: int
+    name: str
+    pre_percent: int | None
+    post_percent: int | None
+    gain: int | None
+
+
+class PhaseIn(Schema):
+    kind: str = Field(description="pre | post")
+    action: str = Field(description="open | close")
+
+
+def trainer_session_out(request, session):
+    c = counts(session)
+    return TrainerSessionOut(id=session.pk, joined=c["joined"], submitted_pre=c["pre"], submitted_post=c["post"],
+                             **session_out(request, session).dict())
+
+
+def _my_session(request, pk):
+    return get_object_or_404(TrainingSession.objects.filter(unit__in=units_of(request.user)).select_related("unit"), pk=pk)
+
+
+@router.get("/assessments/trainer/sessions", auth=django_auth, response=list[TrainerSessionOut],
+            summary="การอบรมของหน่วยงานของผู้จัดอบรม")
+def trainer_sessions(request):
+    sessions = TrainingSession.objects.filter(unit__in=units_of(request.user)).select_related("unit")[:200]
+    return [trainer_session_out(request, s) for s in sessions]
+
+
+@router.post("/assessments/trainer/sessions", auth=django_auth, response={200: TrainerSessionOut, 400: Error},
+             summary="เปิดการอบรมใหม่")
+def trainer_create(request, data: SessionIn):
+    from .forms import SessionForm
+
+    form = SessionForm(data.dict(), user=request.user)
+    if not form.is_valid():
+        return fail(400, " ".join(f"{form.fields[f].label if f in form.fields else ''}: {e}".strip(": ")
+                                        for f, errors in form.errors.items() for e in errors))
+    session = form.save(commit=False)
+    session.trainer = request.user
+    session.save()
+    audit("session.create", actor=request.user, unit=session.unit, target=session,
+          message=f"สร้างการอบรม '{session.title}' รหัส {session.code}")
+    return trainer_session_out(request, session)
+
+
+@router.post("/assessments/trainer/sessions/{pk}/phase", auth=django_auth,
+             response={200: TrainerSessionOut, 400: Error}, summary="เปิด/ปิดแบบทดสอบก่อนหรือหลังอบรม")
+def trainer_phase(request, pk: int, data: PhaseIn):
+    session = _my_session(request, pk)
+    if data.kind not in (PRE, POST) or data.action not in ("open", "close"):
+        return fail(400, "kind ต้องเป็น pre หรือ post และ action ต้องเป็น open หรือ close")
+    with transaction.atomic():
+        if session.set_phase(data.kind, data.action):
+            audit(f"session.{data.action}", actor=request.user, unit=session.unit, target=session, kind=data.kind,
+                  message=f"{'เปิด' if data.action == 'open' else 'ปิด'}{KIND_LABELS[data.kind]} (API)")
+    return trainer_session_out(request, session)
+
+
+@router.get("/assessments/trainer/sessions/{pk}/pairs", auth=django_auth, response=list[PairOut],
+            summary="ผลก่อน–หลังอบรมของแต่ละคน")
+def trainer_pairs(request, pk: int):
+    session = _my_session(request, pk)
+    return [PairOut(participant_id=r["participant"].pk, name=r["participant"].name,
+                    pre_percent=r["pre"].percent if r["pre"] else None,
+                    post_percent=r["post"].percent if r["post"] else None, gain=r["gain"])
+            for r in pairs_context(session)["rows"]]
+
+
+# --- staff ----------------------------------------------------------------------------------------
+
+class FormOut(Schema):
+    id: int
+    title: str
+    questions: int
+    pass_mark: int
+    time_limit_minutes: int | None
+
+
+class AttemptOut(Schema):
+    attempt_id: int
+    form: str
+    score: int
+    max_score: int
+    percent: int
+    passed: bool
+    submitted_at: str
+
+
+def _form_size(form):
+    if form.mode == TestForm.FIXED:
+        return form.form_questions.count()
+    return sum(r.count for r in form.rules.all())
+
+
+@router.get("/assessments/staff/forms", auth=django_auth, response=list[FormOut], summary="แบบทดสอบสำหรับเจ้าหน้าที่")
+def staff_forms(request):
+    return [FormOut(id=f.pk, title=f.title, questions=_form_size(f), pass_mark=f.pass_mark, time_limit_minutes=f.time_limit)
+            for f in TestForm.objects.filter(active=True, kind=STAFF)]
+
+
+@router.get("/assessments/staff/forms/{form_id}/test", auth=django_auth, response=TestOut,
+            summary="เริ่มทำแบบทดสอบสำหรับเจ้าหน้าที่")
+def staff_test(request, form_id: int):
+    form = get_object_or_404(TestForm, pk=form_id, active=True, kind=STAFF)
+    ticket, questions = grading.open_test(kind=STAFF, user=request.user, form=form)
+    return test_out(ticket, questions, form, STAFF)
+
+
+@router.post("/assessments/staff/submit", auth=django_auth, url_name="assessments_staff_submit",
+             response={200: ResultOut, 400: Error, 403: Error, 409: Error}, summary="ส่งคำตอบแบบทดสอบเจ้าหน้าที่")
+def staff_submit(request, data: SubmitIn):
+    try:
+        attempt, created = grading.submit(ticket_token=data.ticket, idempotency_key=data.idempotency_key,
+                                          answers=data.answers, user=request.user)
+    except grading.SubmissionError as exc:
+        return fail(exc.status, exc.message)
+    return result_out(attempt, replayed=not created)
+
+
+@router.get("/assessments/staff/attempts", auth=django_auth, response=list[AttemptOut], summary="ประวัติการทำแบบทดสอบของฉัน")
+def staff_history(request):
+    return [AttemptOut(attempt_id=a.pk, form=a.form.title, score=a.score, max_score=a.max_score, percent=a.percent,
+                       passed=a.passed, submitted_at=a.submitted_at.isoformat())
+            for a in Attempt.objects.filter(user=request.user, kind=STAFF).select_related("form")]
+

@@ -1,0 +1,413 @@
+"""Handing out a test and taking it back: which questions, in which order, and grading.
+
+A person who opens a test gets a *ticket*: a signed (django.core.signing) record of who
+they are, which phase and form, which question versions in which order, and when it was
+issued. The ticket travels with the answers, so the server needs no write to hand out a
+test, grades exactly what the person was shown, and refuses answers it did not issue.
+
+`submit` stores a submission exactly once: the client picks an idempotency key once per
+attempt and the key is UNIQUE in the database. A retry with the same key and the same
+answers gets the stored result back; anything else that clashes is refused with a Thai
+message, and a refused submission stores nothing.
+"""
+import hashlib
+import random
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import (
+    POST, PRE, REPORT_SECTION, STAFF, Answer, Attempt, BlueprintRule, FormQuestion, Participant, Question,
+    QuestionVersion, SubScore, TestForm, TrainingSession,
+)
+
+TICKET_SALT = "assessments.ticket"
+PARTICIPANT_SALT = "assessments.participant"
+# Answers from a phone that had the test before the trainer closed the phase are still
+# taken this long after the close (a phone that lost its signal must not lose its work).
+LATE_GRACE = timedelta(minutes=getattr(settings, "ASSESSMENT_LATE_GRACE_MINUTES", 15))
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+class SubmissionError(Exception):
+    """A submission refused as a whole, with a Thai message and an HTTP status."""
+
+    def __init__(self, message, status=400, attempt=None):
+        super().__init__(message)
+        self.message, self.status, self.attempt = message, status, attempt
+
+
+# --- which questions -----------------------------------------------------------------
+
+_versions: dict = {}
+
+
+def versions_by_id(ids) -> dict:
+    """QuestionVersion rows by id, cached in the process (versions never change)."""
+    missing = [i for i in ids if i not in _versions]
+    if missing:
+        rows = QuestionVersion.objects.filter(pk__in=missing)
+        for v in rows:
+            _versions[v.pk] = v
+        if len(_versions) > 20000:
+            _versions.clear()
+            return versions_by_id(ids)
+    return {i: _versions[i] for i in ids if i in _versions}
+
+
+def _published_latest(questions):
+    """The latest version of each published question, in the given order."""
+    questions = [q for q in questions if q.status == Question.PUBLISHED]
+    latest = dict(
+        QuestionVersion.objects.filter(question__in=questions).order_by("question_id", "number")
+        .values_list("question_id", "pk")
+    )  # the last pair per question wins: its highest number
+    return [latest[q.pk] for q in questions if q.pk in latest]
+
+
+_draw_cache: dict = {}
+DRAW_CACHE_SECONDS = 10
+
+
+def draw(form: TestForm, seed: str) -> list[int]:
+    """Version ids of the questions of `form`, in the form's order. A fixed form gives its
+    questions; a blueprint draws n published questions per chapter with `seed`. Cached for
+    a few seconds per process, so a room of phones opening the test costs one query."""
+    cache_key = (form.pk, form.updated_at, seed if form.mode == TestForm.BLUEPRINT else "")
+    hit = _draw_cache.get(cache_key)
+    if hit and hit[0] > time.monotonic():
+        return hit[1]
+    if form.mode == TestForm.FIXED:
+        fqs = FormQuestion.objects.filter(form=form).select_related("question").order_by("order", "id")
+        ids = _published_latest([fq.question for fq in fqs])
+    else:
+        rng = random.Random(f"{form.pk}:{seed}")
+        chosen = []
+        for rule in BlueprintRule.objects.filter(form=form).select_related("chapter").order_by("id"):
+            pool = Question.objects.filter(status=Question.PUBLISHED)
+            pool = pool.filter(chapter=rule.chapter, field__isnull=True) if rule.chapter_id else pool.filter(field__isnull=False)
+            pool = sorted(pool, key=lambda q: q.key)
+            chosen += rng.sample(pool, min(rule.count, len(pool)))
+        ids = _published_latest(chosen)
+    if len(_draw_cache) > 5000:
+        _draw_cache.clear()
+    _draw_cache[cache_key] = (time.monotonic() + DRAW_CACHE_SECONDS, ids)
+    return ids
+
+
+def clear_caches():
+    """Forget cached draws and versions (after bulk changes to the bank, and in tests)."""
+    _draw_cache.clear()
+    _versions.clear()
+
+
+def draw_seed(session: TrainingSession | None, kind: str, user=None) -> str:
+    """Everyone in a session phase answers the same draw; a staff member gets a new draw
+    for each attempt, stable until it is submitted."""
+    if session is not None:
+        return f"session:{session.pk}:{kind}"
+    done = Attempt.objects.filter(user=user, kind=STAFF).count()
+    return f"staff:{user.pk}:{done}"
+
+
+def person_order(version_ids: list[int], person: str) -> list[int]:
+    """The question order one person sees: shuffled, and the same on every reload."""
+    order = list(version_ids)
+    random.Random(f"q:{person}").shuffle(order)
+    return order
+
+
+def option_order(version: QuestionVersion, person: str) -> list[dict]:
+    """A question's options as one person sees them (true/false keeps ถูก before ผิด)."""
+    options = list(version.options)
+    if version.kind == Question.MULTIPLE_CHOICE:
+        random.Random(f"o:{person}:{version.question_id}").shuffle(options)
+    return options
+
+
+# --- tickets --------------------------------------------------------------------------
+
+@dataclass
+class Ticket:
+    kind: str
+    form_id: int
+    version_ids: list
+    issued: float
+    session_id: int | None = None
+    participant_id: int | None = None
+    user_id: int | None = None
+    token: str = field(default="", repr=False)
+
+    @property
+    def issued_at(self):
+        return datetime.fromtimestamp(self.issued, tz=dt_timezone.utc)
+
+
+def issue_ticket(*, kind, form, version_ids, session=None, participant=None, user=None, issued=None) -> Ticket:
+    payload = {"k": kind, "f": form.pk, "v": version_ids, "t": int(issued or time.time())}
+    if participant is not None:
+        payload.update(s=session.pk, p=participant.pk)
+    if user is not None:
+        payload["u"] = user.pk
+    token = signing.dumps(payload, salt=TICKET_SALT, compress=True)
+    return read_ticket(token)
+
+
+def read_ticket(token: str) -> Ticket:
+    try:
+        data = signing.loads(token or "", salt=TICKET_SALT)
+        ticket = Ticket(kind=data["k"], form_id=int(data["f"]), version_ids=[int(v) for v in data["v"]],
+                        issued=float(data["t"]), session_id=data.get("s"), participant_id=data.get("p"),
+                        user_id=data.get("u"), token=token)
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise SubmissionError("ข้อมูลแบบทดสอบไม่ถูกต้องหรือถูกแก้ไข กรุณาเปิดหน้าแบบทดสอบใหม่อีกครั้ง", 400)
+    if ticket.kind not in (PRE, POST, STAFF) or not ticket.version_ids:
+        raise SubmissionError("ข้อมูลแบบทดสอบไม่ถูกต้อง กรุณาเปิดหน้าแบบทดสอบใหม่อีกครั้ง", 400)
+    return ticket
+
+
+def participant_token(participant: Participant) -> str:
+    return signing.dumps({"p": participant.pk, "s": participant.session_id}, salt=PARTICIPANT_SALT)
+
+
+def participant_from_token(token: str, session: TrainingSession | None = None):
+    """The participant a token names (following merges), or None."""
+    try:
+        data = signing.loads(token or "", salt=PARTICIPANT_SALT)
+        pid, sid = int(data["p"]), int(data["s"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    if session is not None and sid != session.pk:
+        return None
+    participant = Participant.objects.filter(pk=pid, session_id=sid).first()
+    while participant is not None and participant.merged_into_id:
+        participant = participant.merged_into
+    return participant
+
+
+def person_key(ticket_or_kind, participant=None, user=None) -> str:
+    if participant is not None:
+        return f"p{participant.pk}:{ticket_or_kind}"
+    return f"u{user.pk}:{ticket_or_kind}"
+
+
+def open_test(*, session=None, kind, participant=None, user=None, form=None):
+    """What a person needs to take a test now: the ticket and the questions in their
+    order, each {"version", "options"} (options already in their personal order)."""
+    form = form or session.form_for(kind)
+    ids = draw(form, draw_seed(session, kind, user))
+    ticket = issue_ticket(kind=kind, form=form, version_ids=ids, session=session, participant=participant, user=user)
+    return ticket, questions_for(ticket, participant=participant, user=user)
+
+
+def questions_for(ticket: Ticket, participant=None, user=None):
+    person = person_key(ticket.kind, participant, user)
+    versions = versions_by_id(ticket.version_ids)
+    order = person_order([v for v in ticket.version_ids if v in versions], person)
+    return [{"version": versions[v], "options": option_order(versions[v], person)} for v in order]
+
+
+# --- grading ----------------------------------------------------------------------------
+
+def answers_digest(answers: dict) -> str:
+    text = ",".join(f"{k}={answers[k]}" for k in sorted(answers))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def clean_answers(ticket: Ticket, raw: dict) -> dict:
+    """{version id: option key} checked against the ticket, or SubmissionError. Missing
+    answers are allowed (they score 0); answers to anything else are not."""
+    versions = versions_by_id(ticket.version_ids)
+    if len(versions) != len(set(ticket.version_ids)):
+        raise SubmissionError("แบบทดสอบนี้มีข้อคำถามที่ไม่มีในระบบแล้ว กรุณาเปิดหน้าแบบทดสอบใหม่", 400)
+    if not isinstance(raw, dict):
+        raise SubmissionError("คำตอบไม่ถูกต้อง กรุณาเปิดหน้าแบบทดสอบใหม่", 400)
+    answers = {}
+    for key, chosen in raw.items():
+        try:
+            vid = int(key)
+        except (TypeError, ValueError):
+            raise SubmissionError("คำตอบไม่ถูกต้อง: มีข้อที่ไม่อยู่ในแบบทดสอบนี้", 400)
+        if vid not in versions:
+            raise SubmissionError("คำตอบไม่ถูกต้อง: มีข้อที่ไม่อยู่ในแบบทดสอบนี้", 400)
+        if chosen in (None, ""):
+            continue
+        if not isinstance(chosen, str) or chosen not in {o["key"] for o in versions[vid].options}:
+            raise SubmissionError("คำตอบไม่ถูกต้อง: มีตัวเลือกที่ไม่มีในข้อคำถาม", 400)
+        answers[vid] = chosen
+    return answers
+
+
+def _existing(idempotency_key, digest):
+    attempt = Attempt.objects.filter(idempotency_key=idempotency_key).first()
+    if attempt is None:
+        return None
+    if attempt.answers_digest != digest:
+        raise SubmissionError("รหัสการส่งนี้ถูกใช้กับคำตอบชุดอื่นแล้ว ไม่ได้บันทึกคำตอบนี้", 409, attempt)
+    return attempt
+
+
+def submit(*, ticket_token, idempotency_key, answers, participant=None, user=None, now=None):
+    """Grade and store one submission exactly once. Returns (attempt, created)."""
+    now = now or timezone.now()
+    ticket = read_ticket(ticket_token)
+    if not isinstance(idempotency_key, str) or not IDEMPOTENCY_KEY.match(idempotency_key):
+        raise SubmissionError("รหัสการส่งไม่ถูกต้อง กรุณาเปิดหน้าแบบทดสอบใหม่", 400)
+    answers = clean_answers(ticket, answers)
+    digest = answers_digest(answers)
+
+    # A retry of a stored submission is acknowledged whatever happened since.
+    attempt = _existing(idempotency_key, digest)
+    if attempt is not None:
+        return attempt, False
+
+    session = None
+    if ticket.kind == STAFF:
+        if user is None or not user.is_authenticated or user.pk != ticket.user_id:
+            raise SubmissionError("แบบทดสอบนี้ออกให้ผู้ใช้คนอื่น กรุณาเข้าสู่ระบบด้วยบัญชีของคุณ", 403)
+        form = TestForm.objects.get(pk=ticket.form_id)
+        person = {"user": user, "unit": _unit_of(user)}
+    else:
+        session = TrainingSession.objects.filter(pk=ticket.session_id).select_related("pre_form", "post_form").first()
+        if session is None:
+            raise SubmissionError("ไม่พบการอบรมนี้", 404)
+        owner = Participant.objects.filter(pk=ticket.participant_id, session=session).first()
+        if owner is None:
+            raise SubmissionError("ไม่พบผู้เข้าอบรมตามข้อมูลแบบทดสอบ กรุณาเข้าร่วมใหม่", 403)
+        while owner.merged_into_id:
+            owner = owner.merged_into
+        if participant is not None and participant.pk != owner.pk:
+            raise SubmissionError("แบบทดสอบนี้ออกให้ผู้เข้าอบรมคนอื่น ไม่ได้บันทึกคำตอบ", 403)
+        closed = getattr(session, f"{ticket.kind}_closed_at")
+        opened = getattr(session, f"{ticket.kind}_opened_at")
+        if opened is None:
+            raise SubmissionError("ผู้จัดอบรมยังไม่เปิดแบบทดสอบนี้", 409)
+        if closed is not None and not (ticket.issued_at <= closed and now - closed <= LATE_GRACE):
+            raise SubmissionError("ผู้จัดอบรมปิดแบบทดสอบนี้แล้ว ส่งคำตอบไม่ได้", 409)
+        form = session.form_for(ticket.kind)
+        if form.pk != ticket.form_id:
+            form = TestForm.objects.get(pk=ticket.form_id)
+        person = {"participant": owner, "session": session, "unit_id": session.unit_id}
+
+    versions = versions_by_id(ticket.version_ids)
+    results, sections = [], {}
+    for position, vid in enumerate(ticket.version_ids, start=1):
+        v = versions[vid]
+        chosen = answers.get(vid, "")
+        correct = chosen == v.correct
+        results.append((position, v, chosen, correct))
+        sec = sections.setdefault(v.section, [v.chapter_id, 0, 0])
+        sec[1] += correct
+        sec[2] += 1
+    score = sum(r[3] for r in results)
+    max_score = len(results)
+    limit = form.time_limit
+    started = ticket.issued_at
+    over_time = bool(limit) and now - started > timedelta(minutes=limit, seconds=90)
+    attempt = Attempt(
+        form=form, kind=ticket.kind, idempotency_key=idempotency_key, answers_digest=digest, score=score,
+        max_score=max_score, pass_mark=form.pass_mark, passed=score * 100 >= form.pass_mark * max_score,
+        started_at=started, submitted_at=now, over_time=over_time, **person,
+    )
+    try:
+        with transaction.atomic():
+            attempt.save()
+            Answer.objects.bulk_create([
+                Answer(attempt=attempt, question_id=v.question_id, version=v, position=pos, chosen=chosen, correct=ok)
+                for pos, v, chosen, ok in results
+            ])
+            SubScore.objects.bulk_create([
+                SubScore(attempt=attempt, section=sec, chapter_id=ch, score=s, max_score=m)
+                for sec, (ch, s, m) in sections.items()
+            ])
+    except IntegrityError:
+        attempt = _existing(idempotency_key, digest)
+        if attempt is not None:
+            return attempt, False
+        if ticket.kind != STAFF:
+            done = Attempt.objects.filter(participant=person["participant"], kind=ticket.kind).first()
+            if done is not None:
+                raise SubmissionError("คุณส่งแบบทดสอบนี้ไปแล้ว ระบบเก็บคำตอบครั้งแรกไว้ ไม่ได้บันทึกซ้ำ", 409, done)
+        raise
+    return attempt, True
+
+
+def _unit_of(user):
+    membership = user.memberships.select_related("unit").first() if hasattr(user, "memberships") else None
+    return membership.unit if membership else None
+
+
+# --- reading results -----------------------------------------------------------------------
+
+def result_rows(attempt: Attempt):
+    """The answers of an attempt for a result page: each with the question text, what was
+    chosen, the right answer and the item to read."""
+    rows = []
+    answers = attempt.answers.select_related("version__item__chapter__report", "version__field__report").order_by("position")
+    for a in answers:
+        v = a.version
+        rows.append({
+            "position": a.position, "text": v.text, "correct": a.correct,
+            "chosen": v.option_text(a.chosen) if a.chosen else "", "right": v.option_text(v.correct),
+            "explanation": v.explanation, "item": v.item, "field": v.field, "section": v.section,
+        })
+    return rows
+
+
+def section_sort_key(section):
+    return (section == REPORT_SECTION, int(section) if section.isdigit() else 0)
+
+
+# --- deliberate regrading --------------------------------------------------------------------
+
+def regrade(question: Question, from_version: QuestionVersion, to_version: QuestionVersion, reason: str, user=None):
+    """Grade every answer given to `from_version` again with `to_version`'s correct option,
+    update the attempts' totals and sub-scores, and record it all in a Regrade row.
+    Both versions must offer the same option keys, so a chosen key means the same choice."""
+    from django.db.models import Sum
+
+    from .models import Regrade
+
+    if from_version.question_id != question.pk or to_version.question_id != question.pk:
+        raise SubmissionError("ฉบับของคำถามไม่ตรงกับคำถามที่เลือก")
+    if {o["key"] for o in from_version.options} != {o["key"] for o in to_version.options}:
+        raise SubmissionError("สองฉบับมีตัวเลือกไม่ตรงกัน จึงตรวจใหม่ไม่ได้ (คำตอบเดิมอาจหมายถึงตัวเลือกอื่น)")
+    if not reason.strip():
+        raise SubmissionError("กรุณาระบุเหตุผลของการตรวจให้คะแนนใหม่")
+    changes = []
+    with transaction.atomic():
+        answers = Answer.objects.select_for_update().filter(version=from_version).select_related("attempt")
+        touched = {}
+        for answer in answers:
+            correct = bool(answer.chosen) and answer.chosen == to_version.correct
+            if correct != answer.correct:
+                answer.correct = correct
+                answer.save(update_fields=["correct"])
+                touched[answer.attempt_id] = answer.attempt
+        now = timezone.now()
+        for attempt in touched.values():
+            old = attempt.score
+            for sub in attempt.subscores.all():
+                sub.score = attempt.answers.filter(correct=True, version__chapter_number=(
+                    int(sub.section) if sub.section.isdigit() else None)).count()
+                sub.save(update_fields=["score"])
+            attempt.score = attempt.subscores.aggregate(s=Sum("score"))["s"] or 0
+            attempt.passed = attempt.score * 100 >= attempt.pass_mark * attempt.max_score
+            attempt.regraded_at = now
+            attempt.save(update_fields=["score", "passed", "regraded_at"])
+            changes.append({"attempt": attempt.pk, "old_score": old, "new_score": attempt.score})
+        record = Regrade.objects.create(question=question, from_version=from_version, to_version=to_version,
+                                        reason=reason.strip(), by=user, changes=changes)
+        from accounts.models import audit
+
+        audit("questions.regrade", actor=user, target=question,
+              message=f"ตรวจให้คะแนนใหม่ คำถาม {question.key} ฉบับที่ {from_version.number} ตามฉบับที่ {to_version.number}: "
+                      f"ผลเปลี่ยน {len(changes)} รายการ", regrade=record.pk)
+    return record

@@ -1,0 +1,412 @@
+"""Pages: a volunteer's phone (join → consent → test → result), the trainer's session
+pages (control, projector, results and pairs), and the staff test."""
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.models import audit, units_of
+
+from . import grading, participants
+from .forms import CodeForm, JoinForm, MergeForm, SessionForm, normalize_code
+from .models import KIND_LABELS, POST, PRE, STAFF, Attempt, Participant, TestForm, TrainingSession, section_label
+
+COOKIE_AGE = 60 * 60 * 24 * 30
+PENDING_SALT = "assessments.pending-join"
+CONSENT_TEXT = [
+    "เราขอชื่อของคุณ{extra} เพื่อใช้ดูผลแบบทดสอบก่อนและหลังอบรมของคุณคู่กัน และเพื่อให้ผู้จัดอบรมรู้ว่าใครต้องทบทวนเรื่องใด",
+    "ผู้ที่เห็นข้อมูลนี้มีเพียงผู้จัดอบรมของหน่วยงานที่จัดอบรม และเจ้าหน้าที่ที่ดูแลงาน อพม. ซึ่งใช้ผลในภาพรวมเพื่อปรับปรุงการอบรม",
+    "เราไม่นำข้อมูลไปใช้เรื่องอื่น และไม่เปิดเผยต่อผู้อื่น",
+    "ถ้าไม่ยินยอม คุณไม่ต้องทำแบบทดสอบในระบบนี้ ขอให้แจ้งผู้จัดอบรม",
+]
+
+
+def _cookie_name(session):
+    return f"vkm_p_{session.code}"
+
+
+def current_participant(request, session):
+    token = request.get_signed_cookie(_cookie_name(session), default="", salt=grading.PARTICIPANT_SALT)
+    return grading.participant_from_token(token, session) if token else None
+
+
+def _session_by_code(code):
+    return TrainingSession.objects.select_related("unit", "pre_form", "post_form").filter(code=normalize_code(code)).first()
+
+
+def _unknown_code(request, code):
+    form = CodeForm(initial={"code": code})
+    return render(request, "assessments/enter_code.html", {
+        "form": form, "error": f"ไม่พบการอบรมที่ใช้รหัส “{normalize_code(code)[:12]}” กรุณาตรวจสอบรหัสบนจอของผู้จัดอบรมอีกครั้ง",
+    }, status=404)
+
+
+# --- a volunteer's phone -------------------------------------------------------------------
+
+@never_cache
+def enter_code(request):
+    """Type the code shown on the projector."""
+    form = CodeForm(request.GET or None)
+    if request.GET and form.is_valid():
+        session = _session_by_code(form.cleaned_data["code"])
+        if session is None:
+            return _unknown_code(request, form.cleaned_data["code"])
+        return redirect("assessments:join", session.code)
+    return render(request, "assessments/enter_code.html", {"form": form}, status=400 if request.GET else 200)
+
+
+@never_cache
+def join(request, code):
+    """Name (and phone or ID number if the session asks) → the consent notice."""
+    session = _session_by_code(code)
+    if session is None:
+        return _unknown_code(request, code)
+    if session.code != code:
+        return redirect("assessments:join", session.code)
+    participant = current_participant(request, session)
+    if participant is not None and request.method == "GET" and "switch" not in request.GET:
+        return redirect("assessments:take", session.code)
+    device = request.COOKIES.get("vkm_device") or participants.new_device_token()
+    form = JoinForm(request.POST or None, session=session, initial={"device": device})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v}
+        data.setdefault("device", device)
+        pending = signing.dumps(data, salt=PENDING_SALT, compress=True)
+        return render(request, "assessments/consent.html", {
+            "session": session, "pending": pending, "name": data["name"], "consent": consent_text(session),
+        })
+    response = render(request, "assessments/join.html", {"session": session, "form": form},
+                      status=400 if request.method == "POST" else 200)
+    response.set_cookie("vkm_device", device, max_age=COOKIE_AGE, httponly=True, samesite="Lax")
+    return response
+
+
+def consent_text(session):
+    extra = {TrainingSession.PHONE: " และเบอร์โทรศัพท์", TrainingSession.NATIONAL_ID: " และเลขประจำตัวประชาชน (เราเก็บเฉพาะรหัสที่แปลงแล้วและเลข ๔ หลักท้าย ไม่เก็บเลขเต็ม)"}
+    return [CONSENT_TEXT[0].format(extra=extra.get(session.ask_for, ""))] + CONSENT_TEXT[1:]
+
+
+@require_POST
+def consent(request, code):
+    """Agreeing creates the participant; nothing about the person is stored before."""
+    session = _session_by_code(code)
+    if session is None:
+        return _unknown_code(request, code)
+    try:
+        data = signing.loads(request.POST.get("pending", ""), salt=PENDING_SALT, max_age=60 * 60 * 6)
+    except signing.BadSignature:
+        messages.error(request, "ข้อมูลการเข้าร่วมหมดอายุหรือไม่ถูกต้อง กรุณากรอกชื่ออีกครั้ง")
+        return redirect("assessments:join", session.code)
+    if request.POST.get("agree") != "yes":
+        return render(request, "assessments/declined.html", {"session": session})
+    participant, _ = participants.join(session, name=data["name"], device=data.get("device", ""),
+                                       phone=data.get("phone", ""), national_id=data.get("national_id", ""))
+    response = redirect("assessments:take", session.code)
+    response.set_signed_cookie(_cookie_name(session), grading.participant_token(participant),
+                               salt=grading.PARTICIPANT_SALT, max_age=COOKIE_AGE, httponly=True, samesite="Lax")
+    return response
+
+
+@never_cache
+def take(request, code):
+    """The test of the phase that is open now, or the waiting room."""
+    session = _session_by_code(code)
+    if session is None:
+        return _unknown_code(request, code)
+    participant = current_participant(request, session)
+    if participant is None:
+        return redirect("assessments:join", session.code)
+    kind = session.open_phase()
+    done = {a.kind: a for a in participant.attempts.all()}
+    if kind is None or kind in done:
+        context = {"session": session, "participant": participant, "done": done, "kind": kind,
+                   "pre_label": KIND_LABELS[PRE], "post_label": KIND_LABELS[POST]}
+        if request.headers.get("HX-Request"):
+            if kind is not None and kind not in done:
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = reverse("assessments:take", args=[session.code])
+                return response
+            return render(request, "assessments/_waiting_status.html", context)
+        return render(request, "assessments/waiting.html", context)
+    ticket, questions = grading.open_test(session=session, kind=kind, participant=participant)
+    form = session.form_for(kind)
+    return render(request, "assessments/take.html", {
+        "session": session, "participant": participant, "kind": kind, "kind_label": KIND_LABELS[kind],
+        "form": form, "ticket": ticket, "questions": questions, "key": participants.new_device_token(),
+        "submit_url": reverse("assessments:submit", args=[session.code]),
+        "api_url": reverse("api:assessments_submit", args=[session.code]),
+        "storage_key": f"vkm:{session.code}:{kind}:{participant.pk}",
+        "result_url": reverse("assessments:result", args=[session.code, kind]),
+        "ends_at": int(ticket.issued + form.time_limit * 60) if form.time_limit else "",
+    })
+
+
+def answers_from_post(post):
+    return {k[1:]: v for k, v in post.items() if k.startswith("a") and k[1:].isdigit()}
+
+
+@require_POST
+def submit(request, code):
+    """The form's own POST (phones without JavaScript); JavaScript posts to the API."""
+    session = _session_by_code(code)
+    if session is None:
+        return _unknown_code(request, code)
+    participant = current_participant(request, session)
+    try:
+        attempt, created = grading.submit(ticket_token=request.POST.get("ticket", ""),
+                                          idempotency_key=request.POST.get("key", ""),
+                                          answers=answers_from_post(request.POST), participant=participant)
+    except grading.SubmissionError as exc:
+        return render(request, "assessments/submit_error.html", {"session": session, "error": exc.message,
+                                                                 "attempt": exc.attempt}, status=exc.status)
+    if participant is None:
+        # A phone that lost its cookie: the signed ticket still says who it was.
+        participant = attempt.participant
+    response = redirect("assessments:result", session.code, attempt.kind)
+    if participant is not None and current_participant(request, session) is None:
+        response.set_signed_cookie(_cookie_name(session), grading.participant_token(participant),
+                                   salt=grading.PARTICIPANT_SALT, max_age=COOKIE_AGE, httponly=True, samesite="Lax")
+    return response
+
+
+@never_cache
+def result(request, code, kind):
+    session = _session_by_code(code)
+    if session is None:
+        return _unknown_code(request, code)
+    if kind not in (PRE, POST):
+        raise Http404("ไม่พบผลแบบทดสอบนี้")
+    participant = current_participant(request, session)
+    if participant is None:
+        return redirect("assessments:join", session.code)
+    attempt = participant.attempts.filter(kind=kind).first()
+    if attempt is None:
+        return redirect("assessments:take", session.code)
+    other = participant.attempts.exclude(kind=kind).first()
+    return render(request, "assessments/result.html", {
+        "session": session, "participant": participant, "attempt": attempt, "kind_label": KIND_LABELS[kind],
+        "rows": grading.result_rows(attempt), "subscores": _subscores(attempt), "other": other,
+        "other_label": KIND_LABELS[other.kind] if other else "",
+        "gain": attempt.percent - other.percent if other and kind == POST else None,
+    })
+
+
+def _subscores(attempt):
+    return [(section_label(s.section), s.score, s.max_score)
+            for s in sorted(attempt.subscores.all(), key=lambda s: grading.section_sort_key(s.section))]
+
+
+# --- trainer ------------------------------------------------------------------------------------
+
+def _my_sessions(user):
+    return TrainingSession.objects.filter(unit__in=units_of(user)).select_related("unit", "pre_form", "post_form")
+
+
+def _my_session(request, pk):
+    return get_object_or_404(_my_sessions(request.user), pk=pk)
+
+
+@login_required
+def trainer_home(request):
+    sessions = _my_sessions(request.user).annotate(
+        people=Count("participants", filter=Q(participants__merged_into=None), distinct=True))
+    return render(request, "assessments/trainer_home.html", {
+        "sessions": sessions, "units": units_of(request.user),
+    })
+
+
+@login_required
+def trainer_new(request):
+    if not units_of(request.user).exists():
+        messages.error(request, "บัญชีของคุณยังไม่ได้สังกัดหน่วยงาน ขอให้ผู้ดูแลระบบเพิ่มคุณเป็นสมาชิกหน่วยงานก่อน")
+        return redirect("assessments:trainer_home")
+    form = SessionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        session = form.save(commit=False)
+        session.trainer = request.user
+        session.save()
+        audit("session.create", actor=request.user, unit=session.unit, target=session,
+              message=f"สร้างการอบรม '{session.title}' รหัส {session.code}")
+        return redirect(session)
+    return render(request, "assessments/trainer_new.html", {"form": form}, status=400 if request.method == "POST" else 200)
+
+
+def counts(session):
+    people = session.participants.filter(merged_into=None).count()
+    submitted = dict(session.attempts.values_list("kind").annotate(n=Count("id")))
+    return {"joined": people, "pre": submitted.get(PRE, 0), "post": submitted.get(POST, 0),
+            "phase": session.open_phase()}
+
+
+@login_required
+def trainer_session(request, pk):
+    session = _my_session(request, pk)
+    return render(request, "assessments/trainer_session.html", {
+        "session": session, "counts": counts(session), **pairs_context(session),
+        "join_url": request.build_absolute_uri(session.join_path()),
+        "merge_form": MergeForm(session=session),
+    })
+
+
+def pairs_context(session):
+    """Each participant with their pre and post attempt, gain, and suggested merges."""
+    people = list(session.participants.filter(merged_into=None).order_by("name", "id"))
+    attempts = {}
+    for a in session.attempts.all():
+        attempts.setdefault(a.participant_id, {})[a.kind] = a
+    rows = []
+    for p in people:
+        mine = attempts.get(p.pk, {})
+        pre, post = mine.get(PRE), mine.get(POST)
+        gain = (post.percent - pre.percent) if pre and post else None
+        rows.append({"participant": p, "pre": pre, "post": post, "gain": gain})
+    suggestions = []
+    for i, a in enumerate(rows):
+        for b in rows[i + 1:]:
+            pa, pb = a["participant"], b["participant"]
+            same = participants.same_name(pa.name, pb.name) or (
+                pa.national_id_hash and pa.national_id_hash == pb.national_id_hash)
+            complementary = bool(a["pre"]) != bool(b["pre"]) and bool(a["post"]) != bool(b["post"])
+            if same and complementary:
+                keep, other = (a, b) if a["pre"] else (b, a)
+                suggestions.append((keep["participant"], other["participant"]))
+    paired = [r for r in rows if r["gain"] is not None]
+    summary = None
+    if paired:
+        summary = {
+            "n": len(paired),
+            "pre": round(sum(r["pre"].percent for r in paired) / len(paired)),
+            "post": round(sum(r["post"].percent for r in paired) / len(paired)),
+        }
+        summary["gain"] = summary["post"] - summary["pre"]
+    return {"rows": rows, "suggestions": suggestions, "summary": summary}
+
+
+@login_required
+@require_POST
+def trainer_phase(request, pk):
+    """Open or close the pre-test or the post-test."""
+    session = _my_session(request, pk)
+    kind, action = request.POST.get("kind"), request.POST.get("action")
+    if kind not in (PRE, POST) or action not in ("open", "close"):
+        return HttpResponseBadRequest("คำสั่งไม่ถูกต้อง")
+    verb = "เปิด" if action == "open" else "ปิด"
+    if not session.set_phase(kind, action):
+        messages.info(request, f"{KIND_LABELS[kind]}ไม่ได้เปิดอยู่")
+        return redirect(session)
+    message = f"{verb}{KIND_LABELS[kind]}แล้ว"
+    audit(f"session.{action}", actor=request.user, unit=session.unit, target=session, message=message, kind=kind)
+    messages.success(request, message)
+    return redirect(session)
+
+
+@login_required
+@require_POST
+def trainer_merge(request, pk):
+    session = _my_session(request, pk)
+    form = MergeForm(request.POST, session=session)
+    if form.is_valid():
+        participants.merge(form.cleaned_data["keep"], form.cleaned_data["merge"], actor=request.user)
+        messages.success(request, f"รวม “{form.cleaned_data['merge'].name}” เข้ากับ “{form.cleaned_data['keep'].name}” แล้ว")
+    else:
+        for error in form.errors.get("__all__", []) or [e for errs in form.errors.values() for e in errs]:
+            messages.error(request, error)
+    return redirect(session)
+
+
+@login_required
+@require_POST
+def trainer_move(request, pk):
+    """Fix a pair: move one attempt to another participant of the session."""
+    session = _my_session(request, pk)
+    attempt = session.attempts.filter(pk=request.POST.get("attempt") or 0).first()
+    to = session.participants.filter(pk=request.POST.get("to") or 0, merged_into=None).first()
+    if attempt is None or to is None:
+        messages.error(request, "ไม่พบผลแบบทดสอบหรือผู้เข้าอบรมที่เลือก")
+    elif to.attempts.filter(kind=attempt.kind).exists():
+        messages.error(request, f"“{to.name}” มี{KIND_LABELS[attempt.kind]}อยู่แล้ว ย้ายไม่ได้")
+    else:
+        participants.move_attempt(attempt, to, actor=request.user)
+        messages.success(request, f"ย้ายผล{KIND_LABELS[attempt.kind]}ไปเป็นของ “{to.name}” แล้ว")
+    return redirect(session)
+
+
+@login_required
+def projector(request, pk):
+    session = _my_session(request, pk)
+    join_url = request.build_absolute_uri(session.join_path())
+    return render(request, "assessments/projector.html", {
+        "session": session, "counts": counts(session), "join_url": join_url,
+        "short_url": join_url.split("://", 1)[-1],
+        "qr_svg": segno.make(join_url, error="m").svg_inline(scale=8, dark="#000", light="#fff",
+                                                             title="คิวอาร์โค้ดสำหรับเข้าร่วมแบบทดสอบ"),
+    })
+
+
+@login_required
+def projector_counts(request, pk):
+    session = _my_session(request, pk)
+    return render(request, "assessments/_counts.html", {"session": session, "counts": counts(session)})
+
+
+@login_required
+def qr_code(request, pk):
+    session = _my_session(request, pk)
+    buffer = segno.make(request.build_absolute_uri(session.join_path()), error="m")
+    response = HttpResponse(content_type="image/svg+xml")
+    buffer.save(response, kind="svg", scale=10, border=2)
+    return response
+
+
+# --- staff -------------------------------------------------------------------------------------
+
+@login_required
+def staff_home(request):
+    forms = TestForm.objects.filter(active=True, kind=STAFF)
+    history = Attempt.objects.filter(user=request.user, kind=STAFF).select_related("form").order_by("-submitted_at")
+    return render(request, "assessments/staff_home.html", {"forms": forms, "history": history})
+
+
+@login_required
+@never_cache
+def staff_take(request, form_id):
+    form = get_object_or_404(TestForm, pk=form_id, active=True, kind=STAFF)
+    ticket, questions = grading.open_test(kind=STAFF, user=request.user, form=form)
+    return render(request, "assessments/take.html", {
+        "staff": True, "kind": STAFF, "kind_label": KIND_LABELS[STAFF], "form": form, "ticket": ticket,
+        "questions": questions, "key": participants.new_device_token(),
+        "submit_url": reverse("assessments:staff_submit"),
+        "api_url": reverse("api:assessments_staff_submit"),
+        "storage_key": f"vkm:{grading.draw_seed(None, STAFF, request.user)}:{form.pk}",
+        "result_url": "",
+        "ends_at": int(ticket.issued + form.time_limit * 60) if form.time_limit else "",
+    })
+
+
+@login_required
+@require_POST
+def staff_submit(request):
+    try:
+        attempt, _ = grading.submit(ticket_token=request.POST.get("ticket", ""),
+                                    idempotency_key=request.POST.get("key", ""),
+                                    answers=answers_from_post(request.POST), user=request.user)
+    except grading.SubmissionError as exc:
+        return render(request, "assessments/submit_error.html", {"error": exc.message, "attempt": exc.attempt},
+                      status=exc.status)
+    return redirect("assessments:staff_result", attempt.pk)
+
+
+@login_required
+def staff_result(request, attempt_id):
+    attempt = get_object_or_404(Attempt, pk=attempt_id, user=request.user, kind=STAFF)
+    return render(request, "assessments/result.html", {
+        "attempt": attempt, "kind_label": KIND_LABELS[STAFF], "rows": grading.result_rows(attempt),
+        "subscores": _subscores(attempt), "staff": True,
+    })
+
