@@ -234,8 +234,20 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data] if data else single(None, initial)
+        return [single(data, initial)]
+
+
 class ImportForm(forms.Form):
-    files = forms.FileField(label="ไฟล์คลังคำถาม", widget=MultipleFileInput(attrs={"multiple": True, "accept": ".zip,.yaml"}),
+    files = MultipleFileField(label="ไฟล์คลังคำถาม", widget=MultipleFileInput(attrs={"multiple": True, "accept": ".zip,.yaml"}),
                             help_text="ไฟล์ .zip ที่ได้จากการส่งออก หรือไฟล์ .yaml ของหมวด (เช่น 02-volunteers.yaml) และ forms.yaml",
                             error_messages={"required": "กรุณาเลือกไฟล์"})
 

@@ -104,6 +104,9 @@ class SessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_of(user)
         self.fields["unit"].empty_label = None
+        self.fields["unit"].error_messages["invalid_choice"] = "เลือกได้เฉพาะหน่วยงานที่คุณสังกัด"
+        for name in ("pre_form", "post_form"):
+            self.fields[name].error_messages["invalid_choice"] = "เลือกแบบทดสอบจากรายการ"
         volunteer_forms = TestForm.objects.filter(active=True, kind__in=["pre", "post"])
         self.fields["pre_form"].queryset = volunteer_forms
         self.fields["post_form"].queryset = volunteer_forms
@@ -115,7 +118,8 @@ class SessionForm(forms.ModelForm):
             parallel = first_pre.parallels.filter(active=True).first()
             self.fields["post_form"].initial = (parallel or first_pre).pk
         for f in self.fields.values():
-            f.error_messages.setdefault("required", "กรุณากรอกข้อมูลนี้")
+            f.error_messages["required"] = f"กรุณาระบุ{f.label}"
+        self.fields["date"].error_messages["invalid"] = "วันที่ไม่ถูกต้อง"
 
 
 class MergeForm(forms.Form):
