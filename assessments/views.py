@@ -2,12 +2,12 @@
 pages (control, projector, results and pairs), and the staff test."""
 import segno
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required as django_login_required
 from django.core import signing
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -18,6 +18,8 @@ from .forms import CodeForm, JoinForm, MergeForm, SessionForm, normalize_code
 from .models import KIND_LABELS, POST, PRE, STAFF, Attempt, Participant, TestForm, TrainingSession, section_label
 
 COOKIE_AGE = 60 * 60 * 24 * 30
+# Trainers and staff log in on the site's own login page (not the admin's, which is for editors).
+login_required = django_login_required(login_url=reverse_lazy("accounts:login"))
 PENDING_SALT = "assessments.pending-join"
 CONSENT_TEXT = [
     "เราขอชื่อของคุณ{extra} เพื่อใช้ดูผลแบบทดสอบก่อนและหลังอบรมของคุณคู่กัน และเพื่อให้ผู้จัดอบรมรู้ว่าใครต้องทบทวนเรื่องใด",

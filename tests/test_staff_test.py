@@ -32,7 +32,7 @@ def open_staff_test(client):
 
 
 def test_staff_need_to_log_in():
-    assert Client().get("/tests/")["Location"].startswith("/admin/login/")
+    assert Client().get("/tests/")["Location"].startswith("/accounts/login/")
 
 
 def test_the_staff_test_follows_its_blueprint_and_is_graded(staff, unit):

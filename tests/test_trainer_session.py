@@ -37,7 +37,7 @@ def take(client, session, wrong):
 def test_pages_need_a_login(session):
     for path in ("/trainer/", "/trainer/new/", f"/trainer/{session.pk}/", f"/trainer/{session.pk}/projector/"):
         response = Client().get(path)
-        assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 def test_a_trainer_opens_a_session_for_their_unit(desk, unit):
@@ -175,3 +175,16 @@ def test_trainer_api(desk, session, unit):
     assert opened.json()["phase"] == "pre"
     assert desk.get(f"/api/assessments/trainer/sessions/{sid}/pairs").json() == []
     assert Client().get("/api/assessments/trainer/sessions").status_code == 401
+
+
+def test_trainers_log_in_on_the_sites_own_page(trainer):
+    trainer.set_password("รหัสผ่านของผู้จัดอบรม-2569")
+    trainer.save()
+    client = Client()
+    page = client.get("/accounts/login/?next=/trainer/")
+    assert page.status_code == 200 and "เข้าสู่ระบบสำหรับเจ้าหน้าที่" in page.content.decode()
+    wrong = client.post("/accounts/login/", {"username": "trainer-cm", "password": "ผิด", "next": "/trainer/"})
+    assert "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง" in wrong.content.decode()
+    ok = client.post("/accounts/login/", {"username": "trainer-cm", "password": "รหัสผ่านของผู้จัดอบรม-2569",
+                                          "next": "/trainer/"})
+    assert ok.status_code == 302 and ok["Location"] == "/trainer/"

@@ -6,6 +6,7 @@ from .api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("accounts/", include("accounts.urls")),
     path("", include("search.urls")),
     path("", include("assessments.urls")),
     path("", include("knowledge.urls")),
