@@ -29,9 +29,23 @@ GOOD = (30, 110, 60)
 BAD = (170, 40, 30)
 
 
+OPENING = set("([{“‘\"'")
+CLOSING = set(")]}”’\"'.,;:!?%ฯ")
+
+
 @lru_cache(maxsize=4096)
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(word_tokenize(text, engine="newmm", keep_whitespace=True))
+    """Chunks that a line may break between: Thai words, with an opening bracket kept
+    on the word after it and closing punctuation on the word before it."""
+    out = []
+    glue_next = False
+    for token in word_tokenize(text, engine="newmm", keep_whitespace=True):
+        if out and not token.isspace() and (glue_next or token[0] in CLOSING):
+            out[-1] += token
+        else:
+            out.append(token)
+        glue_next = not token.isspace() and token[-1] in OPENING
+    return tuple(out)
 
 
 class ThaiPDF(FPDF):
@@ -91,7 +105,8 @@ class ThaiPDF(FPDF):
         self.set_text_color(*colour)
         height = height or size * 0.55
         width = self.epw - indent
-        for i, line in enumerate(self.lines(text, width - (10 if i == 0 and indent else 0))):
+        for line in self.lines(text, width):
+            self.ensure(height)
             self.set_x(self.l_margin + indent)
             self.cell(width, height, line, align=align, new_x="LMARGIN", new_y="NEXT")
         self.set_text_color(*INK)
@@ -131,6 +146,10 @@ class ThaiPDF(FPDF):
         scale = self.epw / sum(widths)
         widths = [w * scale for w in widths]
 
+        def row_height(cells, bold=False):
+            self.set_font(FONT, "B" if bold else "", size)
+            return max(len(self.lines(str(c), w - 2)) for c, w in zip(cells, widths)) * h + 1.5
+
         def draw_row(cells, bold=False, fill=None, colour=INK):
             self.set_font(FONT, "B" if bold else "", size)
             wrapped = [self.lines(str(c), w - 2) for c, w in zip(cells, widths)]
@@ -156,6 +175,8 @@ class ThaiPDF(FPDF):
             self.set_text_color(*INK)
             self.set_xy(self.l_margin, y + height)
 
+        # a header never ends a page alone
+        self.ensure(row_height(headers, True) + (row_height(rows[0]) if rows else 0))
         draw_row(headers, bold=True, fill=header_fill)
         for i, row in enumerate(rows):
             colour = row_colours[i] if row_colours else INK
@@ -184,15 +205,21 @@ class ThaiPDF(FPDF):
         left = self.l_margin + 8
         width = self.epw - 8
         base = top + height
-        peak = max_value or max([v for s in series for v in s if v is not None] + [1])
+        from .charts import nice_ticks
+
+        if max_value:
+            ticks = [max_value * i / 4 for i in range(5)]
+        else:
+            ticks = nice_ticks(max([v for s in series for v in s if v is not None] + [1]))
+        peak = ticks[-1]
         self.set_draw_color(*LINE)
         self.set_font(FONT, "", size - 1)
-        for frac in (0, 0.25, 0.5, 0.75, 1):
-            y = base - frac * height
+        for tick in ticks:
+            y = base - tick / peak * height
             self.line(left, y, left + width, y)
             self.set_xy(self.l_margin - 4, y - 2.5)
             self.set_text_color(*MUTED)
-            self.cell(11, 5, value_format(round(peak * frac)), align="R")
+            self.cell(11, 5, value_format(tick), align="R")
         group_w = width / len(categories)
         bar_w = group_w * 0.8 / len(series)
         for i, cat in enumerate(categories):

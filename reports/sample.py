@@ -105,7 +105,15 @@ def chosen_for(versions, n_right, rng=None, wrong="b"):
     if rng:
         rng.shuffle(idx)
     right = set(idx[:n_right])
-    return [v.correct if i in right else (wrong if v.correct != wrong else "c") for i, v in enumerate(versions)]
+    out = []
+    for i, v in enumerate(versions):
+        if i in right:
+            out.append(v.correct)
+        elif rng:
+            out.append(rng.choice([k for k in OPTION_KEYS if k != v.correct] + [""]))
+        else:
+            out.append(wrong if v.correct != wrong else "c")
+    return out
 
 
 def demo(provinces=6, sessions_per_province=3, people=(18, 35), seed=2569, today=None):

@@ -23,9 +23,9 @@ FLAG_LABELS = {
     "negative": "อำนาจจำแนกติดลบ (คนเก่งตอบผิดมากกว่าคนอ่อน)",
     "none_correct": "ไม่มีใครตอบถูก",
     "all_correct": "ทุกคนตอบถูก",
-    "low_discrimination": "อำนาจจำแนกต่ำ (น้อยกว่า ๐.๒๐)",
-    "too_hard": "ยากมาก (ตอบถูกน้อยกว่าร้อยละ ๒๐)",
-    "too_easy": "ง่ายมาก (ตอบถูกเกินร้อยละ ๙๐)",
+    "low_discrimination": "อำนาจจำแนกต่ำ (r น้อยกว่า 0.20)",
+    "too_hard": "ยากมาก (ตอบถูกน้อยกว่า 20%)",
+    "too_easy": "ง่ายมาก (ตอบถูกเกิน 90%)",
     "distractor_pulls_upper": "ตัวลวงดึงกลุ่มเก่งมากกว่ากลุ่มอ่อน",
 }
 # Flags that mean "this question misbehaves", as opposed to a warning worth a look.

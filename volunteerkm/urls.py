@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("accounts.urls")),
     path("", include("search.urls")),
+    path("", include("reports.urls")),
     path("", include("assessments.urls")),
     path("", include("knowledge.urls")),
 ]
