@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET
 
-from knowledge.models import GlossaryTerm
-from knowledge.views import main_report
+from knowledge.models import GlossaryTerm, KMReport
+from knowledge.views import MAIN_REPORT
 
 from . import engine
 from .models import SearchClick, SearchQuery
@@ -40,8 +40,8 @@ def search_page(request):
         context["results"] = results
         context["hits"] = [(hit, _click_url(logged, rank, hit.doc.url)) for rank, hit in enumerate(results.hits, 1)]
         if not results.hits:
-            report = main_report()
-            context["chapters"] = report.chapters.all()
+            report = KMReport.objects.filter(slug=MAIN_REPORT).first() or KMReport.objects.first()
+            context["chapters"] = report.chapters.all() if report else []
             context["terms"] = GlossaryTerm.objects.exclude(full="")
     status = 400 if context["error"] else 200
     return render(request, "search/search.html", context, status=status)
