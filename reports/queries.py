@@ -686,3 +686,21 @@ def question_flags(question_ids=None, min_answers: int = MIN_ANSWERS_FOR_FLAGS) 
             flags = stats.item_flags(p, r) if n >= min_answers else []
             out[qid] = BankFlags(qid, n, p, r, flags)
     return out
+
+
+def question_flags_cached(timeout: int = 600) -> dict[int, BankFlags]:
+    """``question_flags()`` for every question, kept in the cache for ``timeout`` seconds:
+    what the admin's question list shows (one query over all answers, not one per row)."""
+    from django.core.cache import cache
+
+    flags = cache.get("reports:question-flags")
+    if flags is None:
+        flags = question_flags()
+        cache.set("reports:question-flags", flags, timeout)
+    return flags
+
+
+def question_flag_text(question_id) -> str:
+    """One line for the admin's question list: the flags, "ปกติ", too few answers, or none yet."""
+    f = question_flags_cached().get(question_id)
+    return f.text if f else "ยังไม่มีผู้ตอบ"

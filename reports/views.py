@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Min
 from django.http import Http404, HttpResponse
@@ -10,6 +9,7 @@ from accounts.models import Unit
 from assessments.models import POST, PRE, STAFF, Attempt, TestForm, TrainingSession
 
 from . import access, charts, jobs, queries
+from .access import login_required
 from .certificates import certificates_pdf
 from .models import Certificate, ExportJob
 

@@ -95,3 +95,21 @@ def test_certificates_of_a_session_as_one_job(client, known):
     data = client.get(f"/reports/exports/{job.pk}/file").content
     assert pdf_pages(data) == 4
     assert Certificate.objects.filter(session=known["s1"]).count() == 4
+
+
+def test_verification_api_is_public(client, known):
+    cert = next(c for c in certificates.issue(known["s1"]) if c.name == "ก้อง")
+    data = client.get(f"/api/certificates/{cert.token}").json()
+    assert data == {"number": cert.number, "name": "ก้อง", "training": known["s1"].title, "unit": "พมจ.เชียงราย",
+                    "date": "2026-03-05", "valid": True, "status": "ใช้ได้"}
+    assert client.get(f"/api/certificates/{cert.code}.forged").status_code == 404
+
+
+def test_editors_revoke_certificates_in_the_admin(client, known):
+    certs = certificates.issue(known["s1"])
+    client.force_login(get_user_model().objects.create_superuser("editor", "e@example.org", "x"))
+    response = client.post("/admin/reports/certificate/", {"action": "revoke", "_selected_action": [certs[0].pk]})
+    assert response.status_code == 302
+    certs[0].refresh_from_db()
+    assert certs[0].revoked_at is not None and not certs[0].valid
+    assert "ถูกเพิกถอน" in client.get(certs[0].get_absolute_url()).content.decode()

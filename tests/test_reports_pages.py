@@ -25,7 +25,8 @@ def trainer(client, known):
 
 def test_reports_need_a_login(client):
     response = client.get("/reports/")
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=/reports/")
+    assert client.get("/reports/sessions/1/")["Location"].startswith("/accounts/login/")
 
 
 def test_a_user_outside_every_unit_is_refused(client):
@@ -131,3 +132,38 @@ def test_session_without_post_test_yet(client, known, km_team):
     html = client.get(f"/reports/sessions/{s.pk}/").content.decode()
     assert "คำนวณไม่ได้" in html and "คนเดียว" in html
     assert "วุฒิบัตรผู้ผ่านเกณฑ์" not in html
+
+
+def test_api_gives_the_same_figures_as_the_pages(client, known, km_team):
+    d = client.get("/api/analytics/dashboard?fy=2569").json()
+    assert d["period"] == "ปีงบประมาณ ๒๕๖๙" and d["totals"]["trainings"] == 2
+    assert d["totals"]["hake_g"] == pytest.approx(160 / 340)
+    assert [p["province"] for p in d["provinces"]] == ["ตรัง", "เชียงราย"]
+    s = client.get(f"/api/analytics/sessions/{known['s1'].pk}").json()
+    assert s["paired"]["mean_gain"] == pytest.approx(28) and s["wilcoxon"]["w_plus"] == 9
+    assert {p["name"] for p in s["people"]} == {"ก้อง", "ขวัญ", "คณิน", "ดวงใจ", "เอก", "ฟ้า"}
+    items = client.get(f"/api/analytics/forms/{known['post_f'].pk}/items?session={known['s1'].pk}&kind=post").json()
+    assert items["kr20"] == pytest.approx(0.576923, abs=1e-6) and items["items"][0]["flags"] == ["all_correct"]
+    p = client.get("/api/analytics/provinces/เชียงราย?fy=2569").json()
+    assert p["totals"]["post_mean"] == pytest.approx(68)
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/analytics/dashboard" in schema["paths"] and "/api/certificates/{token}" in schema["paths"]
+
+
+def test_api_follows_the_access_rules(client, known):
+    assert client.get("/api/analytics/dashboard").status_code == 401
+    client.force_login(known["s1"].trainer)
+    assert client.get(f"/api/analytics/sessions/{known['s2'].pk}").status_code == 403
+    assert client.get("/api/analytics/provinces/ตรัง").status_code == 403
+    assert client.get(f"/api/analytics/sessions/{known['s1'].pk}").status_code == 200
+
+
+def test_question_bank_flag_text_for_the_admin(known):
+    from django.core.cache import cache
+
+    from reports.queries import question_flag_text
+    cache.clear()
+    unanswered = sample.question_bank("rq-unused", per_chapter=1, chapters=[7])[0]
+    assert question_flag_text(unanswered.question_id) == "ยังไม่มีผู้ตอบ"
+    assert question_flag_text(known["versions"][0].question_id) == "ข้อมูลยังไม่พอ (15 คำตอบ)"
+    cache.clear()

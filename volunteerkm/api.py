@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 
 from assessments.api import router as assessments_router
 from knowledge.api import router as knowledge_router
+from reports.api import router as reports_router
 from search.api import router as search_router
 
 api = NinjaAPI(
@@ -13,3 +14,4 @@ api = NinjaAPI(
 api.add_router("/", knowledge_router)
 api.add_router("/", search_router)
 api.add_router("/", assessments_router)
+api.add_router("/", reports_router)
