@@ -126,16 +126,16 @@ def take(request, code):
         return redirect("assessments:join", session.code)
     kind = session.open_phase()
     done = {a.kind: a for a in participant.attempts.all()}
+    polling = request.headers.get("HX-Request")  # the waiting room asking whether to move on
     if kind is None or kind in done:
         context = {"session": session, "participant": participant, "done": done, "kind": kind,
                    "pre_label": KIND_LABELS[PRE], "post_label": KIND_LABELS[POST]}
-        if request.headers.get("HX-Request"):
-            if kind is not None and kind not in done:
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = reverse("assessments:take", args=[session.code])
-                return response
-            return render(request, "assessments/_waiting_status.html", context)
-        return render(request, "assessments/waiting.html", context)
+        template = "assessments/_waiting_status.html" if polling else "assessments/waiting.html"
+        return render(request, template, context)
+    if polling:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("assessments:take", args=[session.code])
+        return response
     ticket, questions = grading.open_test(session=session, kind=kind, participant=participant)
     form = session.form_for(kind)
     return render(request, "assessments/take.html", {
@@ -200,8 +200,10 @@ def result(request, code, kind):
 
 
 def _subscores(attempt):
-    return [(section_label(s.section), s.score, s.max_score)
-            for s in sorted(attempt.subscores.all(), key=lambda s: grading.section_sort_key(s.section))]
+    """(label, score, max) per chapter, in chapter order, labelled with the chapter title."""
+    subs = sorted(attempt.subscores.select_related("chapter"), key=lambda s: grading.section_sort_key(s.section))
+    return [(f"{section_label(s.section)} {s.chapter.title}" if s.chapter_id else section_label(s.section), s.score,
+             s.max_score) for s in subs]
 
 
 # --- trainer ------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@
     for (var id in previous) if (ids.indexOf(id) >= 0) state.answers[id] = previous[id];
   }
   // The first ticket and key stay for the whole attempt (the time limit counts from it).
+  if (!state.ticket) { state.ticket = ticketInput.value; save(); }
   ticketInput.value = state.ticket;
   keyInput.value = state.key;
   if (state.ends) ends = state.ends;
@@ -80,16 +81,18 @@
     return out;
   }
 
-  function lockInputs() {
+  function lockInputs(locked) {
     var inputs = form.querySelectorAll("input[type=radio]");
-    for (var i = 0; i < inputs.length; i++) inputs[i].disabled = true;
+    for (var i = 0; i < inputs.length; i++) inputs[i].disabled = locked !== false;
   }
+  function unlockInputs() { lockInputs(false); }
 
   function send() {
     if (sending) return;
     sending = true;
     clearTimeout(retryTimer);
     sendButton.disabled = true;
+    sendButton.textContent = "กำลังส่งคำตอบ…";
     say("กำลังส่งคำตอบ…");
     var controller = window.AbortController ? new AbortController() : null;
     var timeout = setTimeout(function () { if (controller) controller.abort(); }, 20000);
@@ -110,10 +113,14 @@
         say("ส่งคำตอบสำเร็จ ได้ " + r.data.score + " จาก " + r.data.max_score + " คะแนน");
         window.location.assign(r.data.result_url);
       } else if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429) {
-        // Refused for good: say why; the answers stay on the phone.
+        // Refused for good: say why; the answers stay on the phone. A ticket the server
+        // no longer accepts is dropped, so reopening the page fetches a fresh one.
         state.pending = false;
+        if (r.status === 400) state.ticket = "";
         save();
+        unlockInputs();
         say((r.data && r.data.detail) || "ส่งคำตอบไม่สำเร็จ", true);
+        sendButton.textContent = "ส่งคำตอบ";
         sendButton.disabled = false;
       } else {
         retryLater();
