@@ -14,6 +14,9 @@ from django.core.management import call_command
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 CHROMIUM = "/usr/bin/chromium"
+# Playwright's sync API keeps an event loop in the test thread once a browser is open;
+# Django would then refuse the (truly synchronous) ORM calls of later tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +66,7 @@ def live_server_url(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"ไม่พบ Chromium ที่ {CHROMIUM} (ติดตั้งด้วย apt-get install chromium)")
     from playwright.sync_api import sync_playwright
