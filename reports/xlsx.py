@@ -3,8 +3,12 @@ the whole country over a period): a summary, per-chapter mastery, per-person sco
 answers and the item analysis, each on its own sheet with Thai headers."""
 from __future__ import annotations
 
+from datetime import date
+from datetime import timezone as dt_timezone
+
 from django.db import connection
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from assessments.models import POST, PRE, Answer, Attempt, Participant, TrainingSession, section_label
 from accounts.models import Unit
@@ -16,6 +20,25 @@ from .xlsxkit import Sheet, write_workbook
 EXCEL_ROWS = 1_048_575  # Excel's sheet limit, less the header row
 PCT = "0.0"
 RATIO = "0.000"
+
+
+def be_date(d):
+    """'5 มี.ค. 2569': a training date in the Buddhist Era, as text (Excel has no BE dates)."""
+    if isinstance(d, str):
+        d = date.fromisoformat(d[:10])
+    return f"{d.day} {queries.THAI_MONTHS_SHORT[d.month - 1]} {d.year + 543}" if d else None
+
+
+def be_datetime(at, tz):
+    """A stored (UTC) moment as Bangkok time in the Buddhist Era: '5 มี.ค. 2569 09:24'."""
+    if at is None:
+        return None
+    if isinstance(at, str):
+        at = parse_datetime(at)
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at, dt_timezone.utc)
+    at = timezone.localtime(at, tz)
+    return f"{be_date(at.date())} {at:%H:%M}"
 
 
 def _pct(v):
@@ -81,7 +104,7 @@ def person_rows(session_qs):
                 post = 100.0 * b / bm if b is not None and bm else None
                 gain = post - pre if pre is not None and post is not None else None
                 g = stats.individual_g(pre, post) if gain is not None else None
-                yield (sid, day, title, unit_name, queries.province_label(province), name, a, am, _pct(pre),
+                yield (sid, be_date(day), title, unit_name, queries.province_label(province), name, a, am, _pct(pre),
                        b, bm, _pct(post), _pct(gain), None if g is None else round(g, 4),
                        None if passed is None else ("ผ่าน" if passed else "ไม่ผ่าน"))
 
@@ -89,7 +112,7 @@ def person_rows(session_qs):
 PERSON_HEADERS = [("รหัสการอบรม", 12), ("วันที่อบรม", 12), ("การอบรม", 36), ("หน่วยงาน", 36), ("จังหวัด", 16),
                   ("ชื่อ", 26), ("คะแนนก่อน", 11), ("เต็ม", 7), ("ก่อน (ร้อยละ)", 12), ("คะแนนหลัง", 11), ("เต็ม", 7),
                   ("หลัง (ร้อยละ)", 12), ("เพิ่มขึ้น (จุด)", 12), ("g รายบุคคล", 11), ("ผลหลังอบรม", 12)]
-PERSON_FORMATS = [None, "yyyy-mm-dd", None, None, None, None, None, None, PCT, None, None, PCT, PCT, RATIO, None]
+PERSON_FORMATS = [None, None, None, None, None, None, None, None, PCT, None, None, PCT, PCT, RATIO, None]
 
 
 def answer_rows(session_qs, limit=EXCEL_ROWS):
@@ -117,19 +140,14 @@ def answer_rows(session_qs, limit=EXCEL_ROWS):
             if not chunk:
                 break
             for sid, name, kind, pos, key, chapter, chosen, right, ok, at in chunk:
-                if isinstance(at, str):
-                    from django.utils.dateparse import parse_datetime
-                    at = parse_datetime(at)
-                if at is not None and timezone.is_aware(at):
-                    at = timezone.localtime(at, tz).replace(tzinfo=None)
                 yield (sid, name, kinds.get(kind, kind), pos, key,
                        section_label(str(chapter)) if chapter else section_label("report"),
-                       chosen or "(ไม่ตอบ)", right, "ถูก" if ok else "ผิด", at)
+                       chosen or "(ไม่ตอบ)", right, "ถูก" if ok else "ผิด", be_datetime(at, tz))
 
 
 ANSWER_HEADERS = [("รหัสการอบรม", 12), ("ชื่อ", 26), ("แบบทดสอบ", 12), ("ข้อที่", 8), ("รหัสคำถาม", 30),
                   ("หมวด", 12), ("ตอบ", 9), ("เฉลย", 8), ("ผล", 7), ("ส่งเมื่อ", 18)]
-ANSWER_FORMATS = [None] * 9 + ["yyyy-mm-dd hh:mm"]
+ANSWER_FORMATS = [None] * 10
 
 
 def item_rows(session_qs, progress=None):
@@ -213,7 +231,7 @@ def _workbook(summary, sections, session_qs, progress=None, sessions=None) -> by
                                            ("จังหวัด", 16), ("ก่อน (คน)", 10), ("หลัง (คน)", 10),
                                            ("ก่อน (ร้อยละ)", 12), ("หลัง (ร้อยละ)", 12), ("เพิ่มขึ้น (จุด)", 12),
                                            ("g", 9), ("ผ่านหลังอบรม (ร้อยละ)", 14)],
-                            _session_rows(sessions), [None, "yyyy-mm-dd", None, None, None, None, None, PCT, PCT,
+                            _session_rows(sessions), [None, None, None, None, None, None, None, PCT, PCT,
                                                       PCT, RATIO, PCT]))
     sheets += [
         Sheet("คะแนนรายบุคคล", PERSON_HEADERS, person_rows(session_qs), PERSON_FORMATS),
@@ -226,7 +244,7 @@ def _workbook(summary, sections, session_qs, progress=None, sessions=None) -> by
 def _session_rows(summaries):
     for s in summaries.select_related("session__unit").order_by("session__date", "session_id").iterator(2000):
         f = queries.figures({k: getattr(s, k) for k in queries.SUM_FIELDS})
-        yield (s.session_id, s.session.date, s.session.title, s.session.unit.name,
+        yield (s.session_id, be_date(s.session.date), s.session.title, s.session.unit.name,
                queries.province_label(s.session.unit.province), f["pre_n"], f["post_n"], _pct(f["pre_mean"]),
                _pct(f["post_mean"]), _pct(f["mean_gain"]), None if f["hake_g"] is None else round(f["hake_g"], 4),
                _rate(f["post_pass_rate"]))

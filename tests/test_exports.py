@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from assessments.models import Attempt
 from reports import jobs, pdf, queries
 from reports.models import ExportJob
 from tests.test_reports_queries import known  # noqa: F401  (the fixture)
@@ -58,6 +59,7 @@ def test_session_workbook_has_every_sheet_with_thai_headers(client, known, km_te
     people = rows(wb["คะแนนรายบุคคล"])
     assert people[0][:6] == ["รหัสการอบรม", "วันที่อบรม", "การอบรม", "หน่วยงาน", "จังหวัด", "ชื่อ"]
     kong = next(r for r in people if r[5] == "ก้อง")
+    assert kong[1] == "5 มี.ค. 2569" and kong[4] == "เชียงราย"
     assert kong[6:] == [1, 5, 20, 4, 5, 80, 60, 0.75, "ผ่าน"]
     fah = next(r for r in people if r[5] == "ฟ้า")
     assert fah[9] is None and fah[14] is None
@@ -66,6 +68,10 @@ def test_session_workbook_has_every_sheet_with_thai_headers(client, known, km_te
     assert answers[0] == ["รหัสการอบรม", "ชื่อ", "แบบทดสอบ", "ข้อที่", "รหัสคำถาม", "หมวด", "ตอบ", "เฉลย", "ผล", "ส่งเมื่อ"]
     assert len(answers) - 1 == 6 * 5 + 5 * 5
     assert ["ก้อง", "หลังอบรม", 5, "rq-5-1", "หมวดที่ 5", "b", "a", "ผิด"] in [r[1:9] for r in answers]
+    # submitted: Bangkok time, Buddhist Era
+    submitted = timezone.localtime(Attempt.objects.get(participant__name="ก้อง", kind="post").submitted_at)
+    expected = f"{submitted.day} {queries.THAI_MONTHS_SHORT[submitted.month - 1]} {submitted.year + 543} {submitted:%H:%M}"
+    assert next(r[9] for r in answers if r[1] == "ก้อง" and r[2] == "หลังอบรม") == expected
 
     sections = rows(wb["รายหมวด"])
     assert sections[0][:4] == ["หมวด", "ชื่อหมวด", "ก่อนอบรม (ร้อยละ)", "หลังอบรม (ร้อยละ)"]
