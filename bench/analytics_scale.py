@@ -276,7 +276,7 @@ def measure(db_path: Path):
 
     SessionSummary.objects.all().delete()
     t = time.perf_counter()
-    n = queries.refresh_summaries(queries._scope(period))
+    n = queries.refresh_summaries(queries.sessions_in(period))
     print(f"\nสร้างตารางสรุปครั้งแรก ({n:,} การอบรม, ทำครั้งเดียวหลังนำเข้า): {time.perf_counter() - t:.2f} s")
 
     dash, t_dash = timed(lambda: queries.national_dashboard(period))

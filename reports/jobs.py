@@ -99,12 +99,12 @@ def build(job, progress):
     if scope == "province":
         if job.kind == "xlsx":
             province_key = "" if p["province"] == queries.CENTRAL else p["province"]
-            qs = queries._scope(period, province=province_key)
+            qs = queries.sessions_in(period, province=province_key)
             return (xlsx.set_workbook(f"จังหวัด{p['province']}", period.label, qs, progress),
                     "province.xlsx", XLSX)
         return pdf.province_pdf(queries.province_report(p["province"], period)), "province.pdf", "application/pdf"
     if scope == "national":
-        qs = queries._scope(period, region=p.get("region") or None)
+        qs = queries.sessions_in(period, region=p.get("region") or None)
         title = "ทั้งประเทศ" + (f" {p['region']}" if p.get("region") else "")
         return xlsx.set_workbook(title, period.label, qs, progress), "national.xlsx", XLSX
     raise ValueError(f"unknown export {job.kind}/{scope}")

@@ -104,7 +104,7 @@ def _f(v):
     return 0.0 if v is None else float(v)
 
 
-def _table(model):
+def table_name(model):
     return connection.ops.quote_name(model._meta.db_table)
 
 
@@ -136,7 +136,7 @@ def refresh_summaries(session_qs) -> int:
 
 
 def _compute(ids, fingerprints):
-    attempt, subscore = _table(Attempt), _table(SubScore)
+    attempt, subscore = table_name(Attempt), table_name(SubScore)
     marks = ",".join(["%s"] * len(ids))
     rows = {sid: SessionSummary(session_id=sid, fingerprint=fingerprints[sid], hist_pre=[0] * BINS,
                                 hist_post=[0] * BINS) for sid in ids}
@@ -234,7 +234,8 @@ def _sum_annotations():
     return {k: Sum(k) for k in SUM_FIELDS}
 
 
-def _totals(summary_qs) -> dict:
+def totals_of(summary_qs) -> dict:
+    """Figures and the score distribution of a set of session summaries."""
     t = summary_qs.aggregate(trainings=Count("session_id"), **_sum_annotations())
     f = figures(t)
     pre, post = [0] * BINS, [0] * BINS
@@ -322,7 +323,8 @@ def province_label(p):
 
 # --------------------------------------------------------------------------- dashboards
 
-def _scope(period: Period, unit_ids=None, province=None, region=None):
+def sessions_in(period: Period, unit_ids=None, province=None, region=None):
+    """Training sessions dated in ``period`` (of some units, a province or a region)."""
     qs = period.sessions(TrainingSession.objects.all())
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=unit_ids)
@@ -346,11 +348,11 @@ def national_dashboard(period: Period = Period(), region: str | None = None, ran
                        refresh: bool = True) -> dict:
     """Trainings held, people tested, average gain, pass rates, weakest chapters and a
     ranked table of provinces for the period (optionally one region)."""
-    sessions = _scope(period, region=region)
+    sessions = sessions_in(period, region=region)
     if refresh:
         refresh_summaries(sessions)
     summaries = SessionSummary.objects.filter(session__in=sessions.values("id"))
-    totals = _totals(summaries)
+    totals = totals_of(summaries)
     provinces = _grouped(summaries, "session__unit__province")
     for p in provinces:
         p["province"] = province_label(p["key"])
@@ -371,11 +373,11 @@ def national_dashboard(period: Period = Period(), region: str | None = None, ran
 def province_report(province: str, period: Period = Period(), refresh: bool = True) -> dict:
     """One province (every unit whose province it is): totals, units, sessions, months, chapters."""
     province_key = "" if province == CENTRAL else province
-    sessions = _scope(period, province=province_key)
+    sessions = sessions_in(period, province=province_key)
     if refresh:
         refresh_summaries(sessions)
     summaries = SessionSummary.objects.filter(session__in=sessions.values("id"))
-    totals = _totals(summaries)
+    totals = totals_of(summaries)
     units = _grouped(summaries, "session__unit_id")
     names = {u.id: u for u in Unit.objects.filter(id__in=[u["key"] for u in units])}
     for u in units:
@@ -485,7 +487,7 @@ def staff_results(period: Period = Period(), unit_ids=None, region: str | None =
         qs = qs.filter(unit_id__in=unit_ids)
     if region:
         qs = qs.filter(unit__region=region)
-    attempt, subscore = _table(Attempt), _table(SubScore)
+    attempt, subscore = table_name(Attempt), table_name(SubScore)
     ids_sql, ids_params = qs.values("id").query.sql_with_params()
     units = {}
     with connection.cursor() as cur:
@@ -540,7 +542,7 @@ def answer_matrix(attempt_qs, progress=None):
     percentage score."""
     from assessments.models import QuestionVersion
 
-    answer = _table(Answer)
+    answer = table_name(Answer)
     ids_sql, ids_params = attempt_qs.values("id").query.sql_with_params()
     att_ids, ver_ids, chosen, correct, first_pos = [], [], [], [], {}
     with connection.cursor() as cur:
@@ -661,7 +663,7 @@ def question_flags(question_ids=None, min_answers: int = MIN_ANSWERS_FOR_FLAGS) 
     point-biserial correlation of being right with the attempt's percentage score (from
     sums, in SQL), and the flags of ``reports.stats``. Questions with fewer than
     ``min_answers`` answers get no flags. For the admin's question list."""
-    answer, attempt = _table(Answer), _table(Attempt)
+    answer, attempt = table_name(Answer), table_name(Attempt)
     where, params = "a.max_score > 0", []
     if question_ids is not None:
         question_ids = list(question_ids)

@@ -82,7 +82,7 @@ def _session_filter_sql(session_qs):
 
 def person_rows(session_qs):
     """One row per participant: session, unit, name, pre and post scores, gain, g, passed."""
-    attempt, participant, tsession, unit = (queries._table(m) for m in (Attempt, Participant, TrainingSession, Unit))
+    attempt, participant, tsession, unit = (queries.table_name(m) for m in (Attempt, Participant, TrainingSession, Unit))
     sql, params = _session_filter_sql(session_qs)
     with connection.cursor() as cur:
         cur.execute(f"""
@@ -116,10 +116,10 @@ PERSON_FORMATS = [None, None, None, None, None, None, None, None, PCT, None, Non
 
 
 def answer_rows(session_qs, limit=EXCEL_ROWS):
-    attempt, participant, answer, tsession = (queries._table(m) for m in (Attempt, Participant, Answer,
+    attempt, participant, answer, tsession = (queries.table_name(m) for m in (Attempt, Participant, Answer,
                                                                            TrainingSession))
     from assessments.models import Question, QuestionVersion
-    question, version = queries._table(Question), queries._table(QuestionVersion)
+    question, version = queries.table_name(Question), queries.table_name(QuestionVersion)
     sql, params = _session_filter_sql(session_qs)
     kinds = {PRE: "ก่อนอบรม", POST: "หลังอบรม"}
     with connection.cursor() as cur:
@@ -204,7 +204,7 @@ def set_workbook(title, period_label, session_qs, progress=None) -> bytes:
     queries.refresh_summaries(session_qs)
     from .models import SectionSummary, SessionSummary
     summaries = SessionSummary.objects.filter(session__in=session_qs.values("id"))
-    totals = queries._totals(summaries)
+    totals = queries.totals_of(summaries)
     sections = queries.section_rows(SectionSummary.objects.filter(session__in=session_qs.values("id")))
     return _workbook(summary_rows(title, period_label, totals), sections, session_qs, progress,
                      sessions=summaries)
