@@ -180,4 +180,4 @@ class ExportJob(models.Model):
     def percent(self):
         if self.status == self.DONE:
             return 100
-        return int(100 * self.done / self.total) if self.total else 0
+        return min(99, int(100 * self.done / self.total)) if self.total else 0

@@ -544,7 +544,8 @@ def answer_matrix(attempt_qs, progress=None):
 
     answer = table_name(Answer)
     ids_sql, ids_params = attempt_qs.values("id").query.sql_with_params()
-    att_ids, ver_ids, chosen, correct, first_pos = [], [], [], [], {}
+    parts = {"a": [], "v": [], "c": [], "ok": [], "pos": []}
+    read = 0
     with connection.cursor() as cur:
         cur.execute(f"SELECT attempt_id, version_id, chosen, correct, position FROM {answer} "
                     f"WHERE attempt_id IN ({ids_sql}) ORDER BY attempt_id", ids_params)
@@ -552,25 +553,35 @@ def answer_matrix(attempt_qs, progress=None):
             rows = cur.fetchmany(50_000)
             if not rows:
                 break
-            for a, v, c, ok, pos in rows:
-                att_ids.append(a)
-                ver_ids.append(v)
-                chosen.append(c or "")
-                correct.append(1 if ok else 0)
-                if pos < first_pos.get(v, 1 << 30):
-                    first_pos[v] = pos
+            a, v, c, ok, pos = zip(*rows)  # arrays per chunk: the tuples do not pile up
+            parts["a"].append(np.asarray(a, dtype=np.int64))
+            parts["v"].append(np.asarray(v, dtype=np.int64))
+            parts["c"].append(np.asarray([x or "" for x in c], dtype="<U1"))
+            parts["ok"].append(np.asarray(ok, dtype=np.int8))
+            parts["pos"].append(np.asarray(pos, dtype=np.int32))
+            read += len(rows)
             if progress:
-                progress(len(att_ids))
-    versions = {v.id: v for v in QuestionVersion.objects.filter(id__in=list(first_pos)).select_related("question")}
-    order = sorted(first_pos, key=lambda v: (first_pos[v], versions[v].question.key))
-    col = {v: j for j, v in enumerate(order)}
-    a = np.asarray(att_ids, dtype=np.int64)
+                progress(read)
+    if not read:
+        return {"attempt_ids": [], "versions": [], "matrix": np.zeros((0, 0), dtype=np.int8),
+                "choices": np.zeros((0, 0), dtype="<U1"), "keys": [], "options": [], "pct": np.zeros(0)}
+    a, v, chosen, correct, pos = (np.concatenate(parts[k]) for k in ("a", "v", "c", "ok", "pos"))
+    version_ids, vcol = np.unique(v, return_inverse=True)
+    first = np.full(len(version_ids), np.iinfo(np.int32).max, dtype=np.int32)
+    np.minimum.at(first, vcol, pos)
+    first_pos = dict(zip(version_ids.tolist(), first.tolist()))
+    versions = {x.id: x for x in QuestionVersion.objects.filter(id__in=list(first_pos)).select_related("question")}
+    order = sorted(first_pos, key=lambda x: (first_pos[x], versions[x].question.key))
+    remap = np.empty(len(version_ids), dtype=np.int32)
+    rank = {x: j for j, x in enumerate(order)}
+    for i, x in enumerate(version_ids.tolist()):
+        remap[i] = rank[x]
+    cols = remap[vcol]
     attempt_ids, row = np.unique(a, return_inverse=True)
-    cols = np.fromiter((col[v] for v in ver_ids), dtype=np.int32, count=len(ver_ids))
     matrix = np.full((len(attempt_ids), len(order)), -1, dtype=np.int8)
-    matrix[row, cols] = np.asarray(correct, dtype=np.int8)
+    matrix[row, cols] = correct
     choices = np.full((len(attempt_ids), len(order)), "", dtype="<U1")
-    choices[row, cols] = np.asarray(chosen, dtype="<U1")
+    choices[row, cols] = chosen
     pct = {i: 100.0 * s / m for i, s, m in Attempt.objects.filter(id__in=attempt_qs.values("id"), max_score__gt=0)
            .values_list("id", "score", "max_score").order_by()}
     return {
