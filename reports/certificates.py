@@ -87,8 +87,7 @@ def _page(pdf: ThaiPDF, cert: Certificate):
     centred("ให้ไว้เพื่อแสดงว่า", 16, y=pdf.get_y() + 2)
     centred(cert.name, 30, "B", y=pdf.get_y() + 3, height=16)
     centred(f"ได้เข้ารับการอบรม “{cert.training}”", 17, y=pdf.get_y() + 3)
-    centred(f"และผ่านการทดสอบความรู้หลังการอบรม ได้คะแนน {thai_digits(cert.score)} จาก "
-            f"{thai_digits(cert.max_score)} คะแนน", 15)
+    centred("และผ่านการทดสอบความรู้หลังการอบรมตามเกณฑ์", 15)
     centred(f"จัดโดย {cert.unit_name}", 15)
     centred(f"ให้ไว้ ณ วันที่ {thai_date(cert.training_date)}", 16, y=pdf.get_y() + 4)
     # signature block
