@@ -9,6 +9,7 @@ import random
 from datetime import date
 
 import pytest
+from django.db import connections
 from openpyxl import load_workbook
 
 from accounts.models import Unit
@@ -56,6 +57,7 @@ def committed(django_db_setup, django_db_blocker):
         Question.objects.filter(key__startswith="rb-").delete()
         trainer.delete()
         Unit.objects.filter(pk=unit.pk).delete()
+        connections.close_all()
 
 
 @pytest.mark.django_db  # (one marked test makes pytest-django set the test database up when this file runs alone)
