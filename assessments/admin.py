@@ -18,6 +18,7 @@ from django.utils.html import format_html
 
 from knowledge.contentfiles import ContentError
 from knowledge.models import KMReport
+from reports.queries import question_flag_text
 
 from . import grading
 from .models import (
@@ -83,7 +84,7 @@ class QuestionForm(forms.ModelForm):
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionForm
     inlines = [OptionInline]
-    list_display = ["key", "short_text", "chapter", "kind", "difficulty", "status", "version", "answered"]
+    list_display = ["key", "short_text", "chapter", "kind", "difficulty", "status", "version", "answered", "item_flags"]
     list_filter = ["status", "kind", "difficulty", "chapter"]
     search_fields = ["key", "text", "source"]
     readonly_fields = ["version", "versions_link"]
@@ -100,6 +101,11 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.display(description="ตอบแล้ว (ครั้ง)", ordering="n_answers")
     def answered(self, obj):
         return obj.n_answers
+
+    @admin.display(description="ผลวิเคราะห์ข้อสอบ")
+    def item_flags(self, obj):
+        """Misbehaving questions (negative discrimination, no one or everyone right)."""
+        return question_flag_text(obj.pk)
 
     @admin.display(description="ฉบับทั้งหมด")
     def versions_link(self, obj):
