@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -20,11 +21,23 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database holds the seed KM, committed, for every test and for the server."""
+def django_db_setup(django_test_environment, django_db_blocker):
+    """The test database holds the seed KM, committed, for every test and for the server.
+
+    Set up here rather than by pytest-django's own fixture, which creates the database only
+    when a collected test is marked django_db: server-only test files must work alone too."""
+    from django.test.utils import setup_databases, teardown_databases
+
     with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"}, serialized_aliases=set())
         call_command("loadkm", str(CONTENT), verbosity=0)
         call_command("loadquestions", str(CONTENT / "questions"), verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        try:
+            teardown_databases(config, verbosity=0)
+        except Exception as exc:  # a lingering server connection; the next run recreates the database
+            warnings.warn(f"ลบฐานข้อมูลทดสอบไม่สำเร็จ: {exc!r}")
 
 
 def free_port():
