@@ -7,6 +7,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Router, Schema
+from pydantic import BaseModel
 from ninja.responses import Status
 from ninja.security import APIKeyHeader, django_auth
 
@@ -62,12 +63,12 @@ class JoinOut(Schema):
     session: SessionOut
 
 
-class OptionOut(Schema):
+class OptionOut(BaseModel):
     key: str
     text: str
 
 
-class QuestionOut(Schema):
+class QuestionOut(BaseModel):
     id: int = Field(description="question version id: the key of the answer")
     number: int
     kind: str
@@ -75,7 +76,7 @@ class QuestionOut(Schema):
     options: list[OptionOut]
 
 
-class TestOut(Schema):
+class TestOut(BaseModel):
     kind: str
     title: str
     form: str
@@ -92,7 +93,7 @@ class SubmitIn(Schema):
     answers: dict[str, str] = Field(description="{question version id: option key}")
 
 
-class AnswerOut(Schema):
+class AnswerOut(BaseModel):
     number: int
     text: str
     correct: bool
@@ -102,14 +103,14 @@ class AnswerOut(Schema):
     read_url: str | None
 
 
-class SubScoreOut(Schema):
+class SubScoreOut(BaseModel):
     section: str
     label: str
     score: int
     max_score: int
 
 
-class ResultOut(Schema):
+class ResultOut(BaseModel):
     attempt_id: int
     kind: str
     score: int
@@ -120,51 +121,49 @@ class ResultOut(Schema):
     submitted_at: str
     replayed: bool = Field(False, description="true when this submission had been stored before (a retry)")
     subscores: list[SubScoreOut]
-    answers: list[AnswerOut]
+    correct: list[int] = Field(description="the numbers of the questions answered right")
+    answers: list[AnswerOut] = Field(description="each wrong or unanswered question: the right answer and what to read")
     result_url: str
 
 
 def session_out(request, session):
-    return SessionOut(code=session.code, title=session.title, unit=str(session.unit), date=session.date,
+    return SessionOut(code=session.code, title=session.title, unit=grading.unit_name(session.unit_id), date=session.date,
                       ask_for=session.ask_for, phase=session.open_phase(),
                       join_url=request.build_absolute_uri(session.join_path()))
 
 
 def test_out(ticket, questions, form, kind):
-    return TestOut(
-        kind=kind, title=KIND_LABELS[kind], form=form.title, ticket=ticket.token, issued_at=ticket.issued,
-        time_limit_minutes=form.time_limit, pass_mark=form.pass_mark,
-        questions=[QuestionOut(id=q["version"].pk, number=n, kind=q["version"].kind, text=q["version"].text,
-                               options=[OptionOut(**o) for o in q["options"]])
-                   for n, q in enumerate(questions, start=1)],
-    )
+    return {
+        "kind": kind, "title": KIND_LABELS[kind], "form": form.title, "ticket": ticket.token, "issued_at": ticket.issued,
+        "time_limit_minutes": form.time_limit, "pass_mark": form.pass_mark,
+        "questions": [{"id": q["version"].pk, "number": n, "kind": q["version"].kind, "text": q["version"].text,
+                       "options": q["options"]} for n, q in enumerate(questions, start=1)],
+    }
 
 
 def result_out(attempt, replayed=False):
     if attempt.kind == STAFF:
         url = reverse("assessments:staff_result", args=[attempt.pk])
     else:
-        url = reverse("assessments:result", args=[attempt.session.code, attempt.kind])
-    return ResultOut(
-        attempt_id=attempt.pk, kind=attempt.kind, score=attempt.score, max_score=attempt.max_score,
-        percent=attempt.percent, passed=attempt.passed, pass_mark=attempt.pass_mark,
-        submitted_at=attempt.submitted_at.isoformat(), replayed=replayed, result_url=url,
-        subscores=[SubScoreOut(section=s.section, label=section_label(s.section), score=s.score, max_score=s.max_score)
-                   for s in sorted(attempt.subscores.all(), key=lambda s: grading.section_sort_key(s.section))],
-        answers=[AnswerOut(number=r["position"], text=r["text"], correct=r["correct"], chosen=r["chosen"],
-                           right_answer=r["right"], explanation=r["explanation"],
-                           read_url=(r["item"].get_absolute_url() if r["item"] else
-                                     r["field"].get_absolute_url() if r["field"] else None))
-                 for r in grading.result_rows(attempt)],
-    )
+        code = getattr(attempt, "session_code", None) or attempt.session.code
+        url = reverse("assessments:result", args=[code, attempt.kind])
+    rows = grading.result_rows(attempt)
+    return {
+        "attempt_id": attempt.pk, "kind": attempt.kind, "score": attempt.score, "max_score": attempt.max_score,
+        "percent": attempt.percent, "passed": attempt.passed, "pass_mark": attempt.pass_mark,
+        "submitted_at": attempt.submitted_at.isoformat(), "replayed": replayed, "result_url": url,
+        "subscores": [{"section": s.section, "label": section_label(s.section), "score": s.score, "max_score": s.max_score}
+                      for s in grading.subscores_of(attempt)],
+        "correct": [r["position"] for r in rows if r["correct"]],
+        "answers": [{"number": r["position"], "text": r["text"], "correct": r["correct"], "chosen": r["chosen"],
+                     "right_answer": r["right"], "explanation": r["explanation"], "read_url": r["read_url"]}
+                    for r in rows if not r["correct"]],
+    }
 
 
 def _session(code):
-    session = TrainingSession.objects.select_related("unit", "pre_form", "post_form").filter(
-        code=normalize_code(code)).first()
-    if session is None:
-        return None
-    return session
+    """The session with this code (its forms come from grading.cached_form)."""
+    return grading.one(TrainingSession.objects.filter(code=normalize_code(code)))
 
 
 def fail(status, detail):
@@ -214,22 +213,18 @@ def session_test(request, code: str):
         return fail(409, "ผู้จัดอบรมยังไม่เปิดแบบทดสอบ กรุณารอสักครู่")
     if participant.attempts.filter(kind=kind).exists():
         return fail(409, f"คุณส่ง{KIND_LABELS[kind]}แล้ว")
-    ticket, questions = grading.open_test(session=session, kind=kind, participant=participant)
-    return test_out(ticket, questions, session.form_for(kind), kind)
+    form = grading.cached_form(session.pre_form_id if kind == PRE else session.post_form_id)
+    ticket, questions = grading.open_test(session=session, kind=kind, participant=participant, form=form)
+    return test_out(ticket, questions, form, kind)
 
 
 @router.post("/assessments/sessions/{code}/submit", url_name="assessments_submit",
              response={200: ResultOut, 400: Error, 403: Error, 404: Error, 409: Error},
              summary="ส่งคำตอบ (บันทึกครั้งเดียวตามรหัสการส่ง ส่งซ้ำได้อย่างปลอดภัย)")
 def session_submit(request, code: str, data: SubmitIn):
-    session = _session(code)
-    if session is None:
-        return _not_found(code)
     try:
-        if grading.read_ticket(data.ticket).session_id != session.pk:
-            return fail(400, "ข้อมูลแบบทดสอบไม่ใช่ของการอบรมนี้")
         attempt, created = grading.submit(ticket_token=data.ticket, idempotency_key=data.idempotency_key,
-                                          answers=data.answers)
+                                          answers=data.answers, session_code=normalize_code(code))
     except grading.SubmissionError as exc:
         return fail(exc.status, exc.message)
     return result_out(attempt, replayed=not created)

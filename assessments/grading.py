@@ -11,16 +11,23 @@ answers gets the stored result back; anything else that clashes is refused with 
 message, and a refused submission stores nothing.
 """
 import hashlib
+import os
 import random
 import re
 import time
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
+try:
+    import fcntl
+except ImportError:  # not on Windows
+    fcntl = None
+
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from .models import (
@@ -103,9 +110,12 @@ def draw(form: TestForm, seed: str) -> list[int]:
 
 
 def clear_caches():
-    """Forget cached draws and versions (after bulk changes to the bank, and in tests)."""
+    """Forget cached draws, versions, forms and links (after bulk changes, and in tests)."""
     _draw_cache.clear()
     _versions.clear()
+    _forms.clear()
+    _links.clear()
+    _units.clear()
 
 
 def draw_seed(session: TrainingSession | None, kind: str, user=None) -> str:
@@ -157,7 +167,8 @@ def issue_ticket(*, kind, form, version_ids, session=None, participant=None, use
     if user is not None:
         payload["u"] = user.pk
     token = signing.dumps(payload, salt=TICKET_SALT, compress=True)
-    return read_ticket(token)
+    return Ticket(kind=kind, form_id=form.pk, version_ids=list(version_ids), issued=float(payload["t"]),
+                  session_id=payload.get("s"), participant_id=payload.get("p"), user_id=payload.get("u"), token=token)
 
 
 def read_ticket(token: str) -> Ticket:
@@ -173,6 +184,12 @@ def read_ticket(token: str) -> Ticket:
     return ticket
 
 
+def one(queryset):
+    """The first row of a query, or None, without the ORDER BY that `.first()` adds from
+    the model's ordering (on the request path, where it costs more than the query)."""
+    return next(iter(queryset.order_by()[:1]), None)
+
+
 def participant_token(participant: Participant) -> str:
     return signing.dumps({"p": participant.pk, "s": participant.session_id}, salt=PARTICIPANT_SALT)
 
@@ -186,8 +203,10 @@ def participant_from_token(token: str, session: TrainingSession | None = None):
         return None
     if session is not None and sid != session.pk:
         return None
-    participant = Participant.objects.filter(pk=pid, session_id=sid).first()
-    while participant is not None and participant.merged_into_id:
+    participant = one(Participant.objects.filter(pk=pid, session_id=sid))
+    for _ in range(100):  # follow merges
+        if participant is None or not participant.merged_into_id:
+            break
         participant = participant.merged_into
     return participant
 
@@ -246,7 +265,7 @@ def clean_answers(ticket: Ticket, raw: dict) -> dict:
 
 
 def _existing(idempotency_key, digest):
-    attempt = Attempt.objects.filter(idempotency_key=idempotency_key).first()
+    attempt = one(Attempt.objects.filter(idempotency_key=idempotency_key))
     if attempt is None:
         return None
     if attempt.answers_digest != digest:
@@ -254,8 +273,42 @@ def _existing(idempotency_key, digest):
     return attempt
 
 
-def submit(*, ticket_token, idempotency_key, answers, participant=None, user=None, now=None):
-    """Grade and store one submission exactly once. Returns (attempt, created)."""
+_forms: dict = {}
+FORM_CACHE_SECONDS = 30
+
+
+_units: dict = {}
+
+
+def unit_name(unit_id) -> str:
+    """A unit's display name, cached briefly per process."""
+    hit = _units.get(unit_id)
+    if hit and hit[0] > time.monotonic():
+        return hit[1]
+    from accounts.models import Unit
+
+    name = str(Unit.objects.get(pk=unit_id))
+    _units[unit_id] = (time.monotonic() + FORM_CACHE_SECONDS, name)
+    return name
+
+
+def cached_form(form_id) -> TestForm:
+    """A test form's pass mark and time limit, cached briefly per process."""
+    hit = _forms.get(form_id)
+    if hit and hit[0] > time.monotonic():
+        return hit[1]
+    form = TestForm.objects.get(pk=form_id)
+    _forms[form_id] = (time.monotonic() + FORM_CACHE_SECONDS, form)
+    return form
+
+
+def submit(*, ticket_token, idempotency_key, answers, participant=None, user=None, now=None, session_code=None):
+    """Grade and store one submission exactly once. Returns (attempt, created).
+
+    The common path costs one read (the participant with its session's phase) and one
+    short write transaction (the attempt, its answers, its sub-scores). A retry of a
+    stored submission is recognised by the UNIQUE idempotency key and acknowledged with
+    the stored result, whatever happened since (even after the phase closed)."""
     now = now or timezone.now()
     ticket = read_ticket(ticket_token)
     if not isinstance(idempotency_key, str) or not IDEMPOTENCY_KEY.match(idempotency_key):
@@ -263,80 +316,184 @@ def submit(*, ticket_token, idempotency_key, answers, participant=None, user=Non
     answers = clean_answers(ticket, answers)
     digest = answers_digest(answers)
 
-    # A retry of a stored submission is acknowledged whatever happened since.
-    attempt = _existing(idempotency_key, digest)
-    if attempt is not None:
-        return attempt, False
+    def refuse(message, status):
+        stored = _existing(idempotency_key, digest)
+        if stored is not None:
+            return stored, False
+        raise SubmissionError(message, status)
 
-    session = None
     if ticket.kind == STAFF:
         if user is None or not user.is_authenticated or user.pk != ticket.user_id:
-            raise SubmissionError("แบบทดสอบนี้ออกให้ผู้ใช้คนอื่น กรุณาเข้าสู่ระบบด้วยบัญชีของคุณ", 403)
-        form = TestForm.objects.get(pk=ticket.form_id)
-        person = {"user": user, "unit": _unit_of(user)}
+            return refuse("แบบทดสอบนี้ออกให้ผู้ใช้คนอื่น กรุณาเข้าสู่ระบบด้วยบัญชีของคุณ", 403)
+        unit = _unit_of(user)
+        person = {"user_id": user.pk, "unit_id": unit.pk if unit else None}
+        code = None
     else:
-        session = TrainingSession.objects.filter(pk=ticket.session_id).select_related("pre_form", "post_form").first()
-        if session is None:
-            raise SubmissionError("ไม่พบการอบรมนี้", 404)
-        owner = Participant.objects.filter(pk=ticket.participant_id, session=session).first()
-        if owner is None:
-            raise SubmissionError("ไม่พบผู้เข้าอบรมตามข้อมูลแบบทดสอบ กรุณาเข้าร่วมใหม่", 403)
-        while owner.merged_into_id:
-            owner = owner.merged_into
-        if participant is not None and participant.pk != owner.pk:
-            raise SubmissionError("แบบทดสอบนี้ออกให้ผู้เข้าอบรมคนอื่น ไม่ได้บันทึกคำตอบ", 403)
-        closed = getattr(session, f"{ticket.kind}_closed_at")
-        opened = getattr(session, f"{ticket.kind}_opened_at")
+        row = _participant_phase(ticket)
+        if not row:
+            return refuse("ไม่พบผู้เข้าอบรมตามข้อมูลแบบทดสอบ กรุณาเข้าร่วมใหม่", 403)
+        merged, code, unit_id, opened, closed = row
+        if session_code is not None and code != session_code:
+            raise SubmissionError("ข้อมูลแบบทดสอบไม่ใช่ของการอบรมนี้", 400)
+        owner_id = ticket.participant_id
+        for _ in range(100):  # follow merges (a trainer merged this person into another)
+            if not merged:
+                break
+            owner_id = merged
+            merged = Participant.objects.filter(pk=owner_id).values_list("merged_into_id", flat=True)[0]
+        if participant is not None and participant.pk != owner_id:
+            return refuse("แบบทดสอบนี้ออกให้ผู้เข้าอบรมคนอื่น ไม่ได้บันทึกคำตอบ", 403)
         if opened is None:
-            raise SubmissionError("ผู้จัดอบรมยังไม่เปิดแบบทดสอบนี้", 409)
+            return refuse("ผู้จัดอบรมยังไม่เปิดแบบทดสอบนี้", 409)
         if closed is not None and not (ticket.issued_at <= closed and now - closed <= LATE_GRACE):
-            raise SubmissionError("ผู้จัดอบรมปิดแบบทดสอบนี้แล้ว ส่งคำตอบไม่ได้", 409)
-        form = session.form_for(ticket.kind)
-        if form.pk != ticket.form_id:
-            form = TestForm.objects.get(pk=ticket.form_id)
-        person = {"participant": owner, "session": session, "unit_id": session.unit_id}
+            return refuse("ผู้จัดอบรมปิดแบบทดสอบนี้แล้ว ส่งคำตอบไม่ได้", 409)
+        person = {"participant_id": owner_id, "session_id": ticket.session_id, "unit_id": unit_id}
+    form = cached_form(ticket.form_id)
 
     versions = versions_by_id(ticket.version_ids)
-    results, sections = [], {}
+    graded, sections = [], {}
     for position, vid in enumerate(ticket.version_ids, start=1):
         v = versions[vid]
         chosen = answers.get(vid, "")
         correct = chosen == v.correct
-        results.append((position, v, chosen, correct))
+        graded.append((position, v, chosen, correct))
         sec = sections.setdefault(v.section, [v.chapter_id, 0, 0])
         sec[1] += correct
         sec[2] += 1
-    score = sum(r[3] for r in results)
-    max_score = len(results)
+    score = sum(g[3] for g in graded)
+    max_score = len(graded)
     limit = form.time_limit
     started = ticket.issued_at
-    over_time = bool(limit) and now - started > timedelta(minutes=limit, seconds=90)
     attempt = Attempt(
-        form=form, kind=ticket.kind, idempotency_key=idempotency_key, answers_digest=digest, score=score,
+        form_id=form.pk, kind=ticket.kind, idempotency_key=idempotency_key, answers_digest=digest, score=score,
         max_score=max_score, pass_mark=form.pass_mark, passed=score * 100 >= form.pass_mark * max_score,
-        started_at=started, submitted_at=now, over_time=over_time, **person,
+        started_at=started, submitted_at=now,
+        over_time=bool(limit) and now - started > timedelta(minutes=limit, seconds=90), **person,
     )
+    subscores = [SubScore(section=sec, chapter_id=ch, score=sc, max_score=m) for sec, (ch, sc, m) in sections.items()]
     try:
-        with transaction.atomic():
-            attempt.save()
-            Answer.objects.bulk_create([
-                Answer(attempt=attempt, question_id=v.question_id, version=v, position=pos, chosen=chosen, correct=ok)
-                for pos, v, chosen, ok in results
-            ])
-            SubScore.objects.bulk_create([
-                SubScore(attempt=attempt, section=sec, chapter_id=ch, score=s, max_score=m)
-                for sec, (ch, s, m) in sections.items()
-            ])
+        _store(attempt, graded, subscores)
     except IntegrityError:
-        attempt = _existing(idempotency_key, digest)
-        if attempt is not None:
-            return attempt, False
+        stored = _existing(idempotency_key, digest)
+        if stored is not None:
+            return stored, False
         if ticket.kind != STAFF:
-            done = Attempt.objects.filter(participant=person["participant"], kind=ticket.kind).first()
+            done = Attempt.objects.filter(participant_id=person["participant_id"], kind=ticket.kind).first()
             if done is not None:
                 raise SubmissionError("คุณส่งแบบทดสอบนี้ไปแล้ว ระบบเก็บคำตอบครั้งแรกไว้ ไม่ได้บันทึกซ้ำ", 409, done)
         raise
+    # Kept on the instance so the reply needs no further query.
+    attempt.graded = graded
+    attempt.graded_subscores = subscores
+    attempt.session_code = code
     return attempt, True
+
+
+def _aware(value):
+    """A datetime read by a raw query (SQLite gives naive UTC) as an aware datetime."""
+    if value is None or timezone.is_aware(value):
+        return value
+    if isinstance(value, str):
+        from django.utils.dateparse import parse_datetime
+
+        value = parse_datetime(value)
+    return value.replace(tzinfo=dt_timezone.utc)
+
+
+def _participant_phase(ticket):
+    """(merged_into_id, session code, unit id, opened, closed) of the ticket's participant
+    and phase in one plain query: this is on every submission's path."""
+    p, s = Participant._meta.db_table, TrainingSession._meta.db_table
+    kind = "pre" if ticket.kind == PRE else "post"
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT p.merged_into_id, s.code, s.unit_id, s.{kind}_opened_at, s.{kind}_closed_at "
+            f"FROM {p} p JOIN {s} s ON s.id = p.session_id WHERE p.id = %s AND p.session_id = %s",
+            [ticket.participant_id, ticket.session_id])
+        row = cur.fetchone()
+    if row is None:
+        return None
+    return row[0], row[1], row[2], _aware(row[3]), _aware(row[4])
+
+
+_lock_files: dict = {}
+
+
+@contextmanager
+def write_turn():
+    """Take turns before writing to SQLite. SQLite lets one writer in at a time and makes
+    the others poll with growing sleeps (up to 100 ms each), which leaves the server idle
+    while submissions queue; waiting on an OS file lock first wakes the next writer the
+    moment the previous one commits. PostgreSQL needs nothing of the sort."""
+    if connection.vendor != "sqlite" or fcntl is None or connection.in_atomic_block:
+        yield
+        return
+    name = str(connection.settings_dict["NAME"])
+    fd = _lock_files.get(name)
+    if fd is None:
+        fd = _lock_files[name] = os.open(name + ".write-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _store(attempt, graded, subscores):
+    """One short write transaction: the attempt, its answers and its sub-scores, in plain
+    SQL (the ORM's per-object work was most of a submission's cost): three statements on
+    SQLite, one on PostgreSQL. The UNIQUE constraints on the attempt raise IntegrityError
+    and nothing of the submission is stored."""
+    ops = connection.ops
+    a, ans, sub = Attempt._meta.db_table, Answer._meta.db_table, SubScore._meta.db_table
+    fields = ["session_id", "form_id", "kind", "unit_id", "participant_id", "user_id", "idempotency_key",
+              "answers_digest", "score", "max_score", "pass_mark", "passed", "started_at", "submitted_at", "over_time",
+              "regraded_at"]
+    values = [getattr(attempt, f) for f in fields]
+    for i, f in enumerate(fields):
+        if f.endswith("_at"):
+            values[i] = ops.adapt_datetimefield_value(values[i])
+    answer_rows = [(v.question_id, v.pk, pos, chosen, ok) for pos, v, chosen, ok in graded]
+    sub_rows = [(s.section, s.chapter_id, s.score, s.max_score) for s in subscores]
+    if connection.vendor == "postgresql":
+        # One statement, so one round trip and one commit: PostgreSQL runs the three
+        # inserts of a data-modifying WITH atomically. (Inside an outer transaction, a
+        # savepoint keeps a refused insert from spoiling it.)
+        params = list(values)
+        for row in answer_rows:
+            params.extend(row)
+        for row in sub_rows:
+            params.extend(row)
+        answers_values = ", ".join(["(%s::bigint, %s::bigint, %s::smallint, %s::varchar, %s::boolean)"] * len(answer_rows))
+        subs_values = ", ".join(["(%s::varchar, %s::bigint, %s::smallint, %s::smallint)"] * len(sub_rows))
+        with (transaction.atomic() if connection.in_atomic_block else nullcontext()), connection.cursor() as cur:
+            cur.execute(
+                f"WITH a AS (INSERT INTO {a} ({', '.join(fields)}) VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id), "
+                f"x AS (INSERT INTO {ans} (attempt_id, question_id, version_id, position, chosen, correct) "
+                f"SELECT a.id, v.q, v.v, v.p, v.c, v.ok FROM a, (VALUES {answers_values}) AS v(q, v, p, c, ok)), "
+                f"y AS (INSERT INTO {sub} (attempt_id, section, chapter_id, score, max_score) "
+                f"SELECT a.id, s.sec, s.ch, s.sc, s.m FROM a, (VALUES {subs_values}) AS s(sec, ch, sc, m)) "
+                f"SELECT id FROM a", params)
+            attempt.pk = attempt.id = cur.fetchone()[0]
+        attempt._state.adding = False
+        for s in subscores:
+            s.attempt_id = attempt.pk
+        return
+    with write_turn(), transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute(f"INSERT INTO {a} ({', '.join(fields)}) VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id",
+                        values)
+            attempt.pk = attempt.id = cur.fetchone()[0]
+            cur.executemany(
+                f"INSERT INTO {ans} (attempt_id, question_id, version_id, position, chosen, correct) "
+                f"VALUES (%s, %s, %s, %s, %s, %s)",
+                [(attempt.pk, *row) for row in answer_rows])
+            cur.executemany(
+                f"INSERT INTO {sub} (attempt_id, section, chapter_id, score, max_score) VALUES (%s, %s, %s, %s, %s)",
+                [(attempt.pk, *row) for row in sub_rows])
+    attempt._state.adding = False
+    for s in subscores:
+        s.attempt_id = attempt.pk
 
 
 def _unit_of(user):
@@ -346,19 +503,58 @@ def _unit_of(user):
 
 # --- reading results -----------------------------------------------------------------------
 
+_links: dict = {}
+LINK_CACHE_SECONDS = 60
+
+
+def knowledge_link(version: QuestionVersion):
+    """(url, title, is_field) of what a question tests, cached briefly per process."""
+    key = ("i", version.item_id) if version.item_id else ("f", version.field_id)
+    hit = _links.get(key)
+    if hit and hit[0] > time.monotonic():
+        return hit[1]
+    link = None
+    if version.item_id:
+        from knowledge.models import Item
+
+        item = Item.objects.filter(pk=version.item_id).select_related("chapter__report").first()
+        link = (item.get_absolute_url(), item.title, False) if item else None
+    elif version.field_id:
+        from knowledge.models import ReportField
+
+        field = ReportField.objects.filter(pk=version.field_id).select_related("report").first()
+        link = (field.get_absolute_url(), field.title, True) if field else None
+    if len(_links) > 5000:
+        _links.clear()
+    _links[key] = (time.monotonic() + LINK_CACHE_SECONDS, link)
+    return link
+
+
 def result_rows(attempt: Attempt):
     """The answers of an attempt for a result page: each with the question text, what was
-    chosen, the right answer and the item to read."""
+    chosen, the right answer and the knowledge to read."""
+    graded = getattr(attempt, "graded", None)
+    if graded is None:
+        answers = list(attempt.answers.order_by("position").values_list("position", "version_id", "chosen", "correct"))
+        versions = versions_by_id([a[1] for a in answers])
+        graded = [(pos, versions[vid], chosen, ok) for pos, vid, chosen, ok in answers]
     rows = []
-    answers = attempt.answers.select_related("version__item__chapter__report", "version__field__report").order_by("position")
-    for a in answers:
-        v = a.version
+    for pos, v, chosen, ok in graded:
+        link = knowledge_link(v)
         rows.append({
-            "position": a.position, "text": v.text, "correct": a.correct,
-            "chosen": v.option_text(a.chosen) if a.chosen else "", "right": v.option_text(v.correct),
-            "explanation": v.explanation, "item": v.item, "field": v.field, "section": v.section,
+            "position": pos, "text": v.text, "correct": ok, "chosen": v.option_text(chosen) if chosen else "",
+            "right": v.option_text(v.correct), "explanation": v.explanation, "section": v.section,
+            "read_url": link[0] if link else None, "read_title": link[1] if link else "",
+            "read_is_field": link[2] if link else False,
         })
     return rows
+
+
+def subscores_of(attempt: Attempt):
+    subs = getattr(attempt, "graded_subscores", None)
+    if subs is None:
+        subs = list(attempt.subscores.all())
+    return sorted(subs, key=lambda s: section_sort_key(s.section))
 
 
 def section_sort_key(section):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import audit
 from search.thai import normalize
 
+from .grading import one, write_turn
 from .models import Attempt, Participant
 
 
@@ -25,19 +26,19 @@ def join(session, *, name, device, phone="", national_id=""):
     the pre-test and post-test pair up; another name on a shared phone is another person."""
     device = device or new_device_token()
     id_hash = Participant.hash_national_id(national_id) if national_id else ""
-    candidates = session.participants.filter(device__startswith=device, merged_into=None)
+    candidates = list(session.participants.filter(device__startswith=device, merged_into=None).order_by())
     for p in candidates:
         if p.device.split("~")[0] == device and same_name(p.name, name):
             return p, False
     if id_hash:
         # The same ID number in the same session is the same person, whatever the phone.
-        p = session.participants.filter(national_id_hash=id_hash, merged_into=None).first()
+        p = one(session.participants.filter(national_id_hash=id_hash, merged_into=None))
         if p is not None:
             return p, False
-    taken = candidates.count()
+    taken = len(candidates)
     for n in range(taken, taken + 5):
         try:
-            with transaction.atomic():
+            with write_turn(), transaction.atomic():
                 return Participant.objects.create(
                     session=session, name=name, device=device if n == 0 else f"{device}~{n}", phone=phone,
                     national_id_hash=id_hash, national_id_last4=national_id[-4:] if national_id else "",

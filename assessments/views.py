@@ -163,7 +163,8 @@ def submit(request, code):
     try:
         attempt, created = grading.submit(ticket_token=request.POST.get("ticket", ""),
                                           idempotency_key=request.POST.get("key", ""),
-                                          answers=answers_from_post(request.POST), participant=participant)
+                                          answers=answers_from_post(request.POST), participant=participant,
+                                          session_code=session.code)
     except grading.SubmissionError as exc:
         return render(request, "assessments/submit_error.html", {"session": session, "error": exc.message,
                                                                  "attempt": exc.attempt}, status=exc.status)

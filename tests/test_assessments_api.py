@@ -30,8 +30,9 @@ def test_a_phone_session_through_the_api(session):
                   {"ticket": test["ticket"], "idempotency_key": "api-submit-key-0001", "answers": answers})
     assert result.status_code == 200
     body = result.json()
-    assert body["max_score"] == 14 and len(body["answers"]) == 14 and len(body["subscores"]) == 7
-    assert all(a["read_url"].startswith("/km/regulation-2564/") for a in body["answers"] if not a["correct"])
+    assert body["max_score"] == 14 and len(body["subscores"]) == 7
+    assert len(body["correct"]) == body["score"] and len(body["answers"]) == 14 - body["score"]
+    assert all(a["read_url"].startswith("/km/regulation-2564/") and a["right_answer"] for a in body["answers"])
     again = phone.get(f"{API}/sessions/{session.code}/results/pre", HTTP_X_PARTICIPANT=token).json()
     assert again["attempt_id"] == body["attempt_id"]
     done = phone.get(f"{API}/sessions/{session.code}/test", HTTP_X_PARTICIPANT=token)

@@ -92,7 +92,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Each worker keeps its connection: opening one costs more than a short request
+    # (SQLite re-reads the schema and Django registers its functions on every connect).
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
     # A file, not memory, so that the real server started by browser tests sees it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test{os.environ.get('TEST_DB_SUFFIX', '')}.sqlite3")}
 else:
