@@ -14,6 +14,7 @@ import hashlib
 import os
 import random
 import re
+import threading
 import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -417,6 +418,7 @@ def _participant_phase(ticket):
 
 
 _lock_files: dict = {}
+_lock_files_guard = threading.Lock()
 
 
 @contextmanager
@@ -429,14 +431,20 @@ def write_turn():
         yield
         return
     name = str(connection.settings_dict["NAME"])
-    fd = _lock_files.get(name)
-    if fd is None:
-        fd = _lock_files[name] = os.open(name + ".write-lock", os.O_RDWR | os.O_CREAT, 0o600)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    try:
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
+    with _lock_files_guard:
+        entry = _lock_files.get(name)
+        if entry is None:
+            fd = os.open(name + ".write-lock", os.O_RDWR | os.O_CREAT, 0o600)
+            entry = _lock_files[name] = (fd, threading.Lock())
+    fd, in_process = entry
+    # flock() is held by the open file, which all threads of a process share: a thread
+    # lock orders the threads, the file lock orders the processes.
+    with in_process:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def _store(attempt, graded, subscores):

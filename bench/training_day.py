@@ -5,12 +5,14 @@ submission again, some drop the connection in the middle of a request and retry.
     .venv/bin/python bench/training_day.py                 # SQLite (a fresh file under a temp dir)
     .venv/bin/python bench/training_day.py --db postgres   # PostgreSQL (a fresh database, see --pg-url)
 
-It starts gunicorn (--workers, default 4) on 127.0.0.1 on a fresh database loaded with the
-seed KM and question bank, opens --sessions sessions, and drives them with httpx over
-asyncio (--concurrency phones in flight at once). The submission wave of the pre-test is
-the measured part: it lasts at least --duration seconds (phones join and fetch beforehand,
-like a room before the trainer says "start"). Then every session switches to the post-test
-and --post-fraction of the phones fetch and submit it while the rest are still arriving.
+It starts gunicorn on 127.0.0.1 (--workers sync workers, as `make run` serves; --threads > 1
+for gthread workers) on a fresh database loaded with the seed KM and question bank, opens
+--sessions sessions, and drives them with httpx over asyncio (--concurrency phones in flight,
+each on its own connection). First every phone joins and fetches the pre-test, like a room
+before the trainer says "start". Then comes the measured part, the wave of pre-test
+submissions: --rate-hint × --duration phones, so that it lasts about --duration seconds;
+the rate of every full 10 seconds of it is printed, to show whether it was sustained. Then
+every session switches to the post-test and --post-fraction of the phones fetch and submit it.
 
 Printed: submissions per second, p50/p95 latency of each kind of request, and — checked
 against the database — how many acknowledged submissions are missing (lost), how many
@@ -42,9 +44,10 @@ def parse_args():
     p.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     p.add_argument("--pg-url", default=os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/test"),
                    help="a PostgreSQL server to create the bench database on (default %(default)s)")
-    p.add_argument("--workers", type=int, default=3, help="gunicorn worker processes (default %(default)s)")
-    p.add_argument("--threads", type=int, default=4,
-                   help="threads per worker (gthread workers keep connections alive); 1 = sync workers (default %(default)s)")
+    p.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default %(default)s)")
+    p.add_argument("--threads", type=int, default=1,
+                   help="threads per worker: 1 = sync workers, as `make run` serves; more = gthread workers "
+                        "(default %(default)s)")
     p.add_argument("--sessions", type=int, default=150, help="training sessions (default %(default)s)")
     p.add_argument("--rate-hint", type=int, default=330,
                    help="submissions/s the phone count is sized for, so the wave lasts --duration (default %(default)s)")
@@ -182,6 +185,7 @@ class Stats:
 
 
 MAX_TRIES = 30  # a phone retries a request this many times at most
+JSON = {"Content-Type": "application/json"}
 
 
 async def request(client, stats, kind, method, url, **kw):
@@ -255,23 +259,23 @@ async def submit(client, stats, phone, kind, args, port):
     key = f"k{phone.n:06d}{kind}{phone.rng.getrandbits(64):016x}"
     phone.sent[kind] = (key, answers)
     path = f"/api/assessments/sessions/{phone.code}/submit"
-    payload = {"ticket": test["ticket"], "idempotency_key": key, "answers": answers}
+    body = json.dumps({"ticket": test["ticket"], "idempotency_key": key, "answers": answers}).encode()
     if phone.drop < args.drop_fraction:
         try:
-            await cut_mid_request(port, path, json.dumps(payload).encode(), whole=phone.drop < args.drop_fraction / 2)
+            await cut_mid_request(port, path, body, whole=phone.drop < args.drop_fraction / 2)
             stats.error(f"submit {kind}", "cut mid-request (then retried)")
         except OSError as exc:
             stats.error(f"submit {kind}", type(exc).__name__)
     sends = 2 if phone.retry < args.retry_fraction else 1
     for _ in range(sends):
-        r = await request(client, stats, f"submit {kind}", "POST", path, json=payload)
+        r = await request(client, stats, f"submit {kind}", "POST", path, content=body, headers=JSON)
         if r is None or r.status_code != 200:
             stats.error(f"submit {kind}", f"HTTP {r.status_code if r is not None else 'gave up'}")
             return False
-        body = r.json()
-        if kind in phone.acked and phone.acked[kind] != body["attempt_id"]:
+        ack = r.json()
+        if kind in phone.acked and phone.acked[kind] != ack["attempt_id"]:
             stats.error(f"submit {kind}", "second send acknowledged as another attempt")
-        phone.acked[kind] = body["attempt_id"]
+        phone.acked[kind] = ack["attempt_id"]
     return True
 
 
@@ -311,6 +315,8 @@ async def training_day(args, base, port, codes, phones, stats, figures):
         t0 = time.perf_counter()
         done = await run_pool(ready, clients, lambda c, p: submit(c, stats, p, "pre", args, port))
         figures["pre wave"] = (len(done), time.perf_counter() - t0)
+        figures["pre buckets"] = [sum(1 for t in done if b <= t - t0 < b + 10)
+                                  for b in range(0, int(max(done) - t0) - 9, 10)]
 
         await asyncio.to_thread(open_post, codes)
         later = [p for p in ready if p.rng.random() < args.post_fraction]
@@ -349,6 +355,7 @@ def check_database(phones):
 
 
 def main():
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     args = parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="training-day-"))
     server = None
@@ -380,7 +387,11 @@ def main():
     n, secs = figures["arrival"]
     print(f"\narrival:   {n} phones joined and fetched the pre-test in {secs:.1f} s ({2 * n / secs:.0f} requests/s)")
     n, secs = figures["pre wave"]
-    print(f"pre-test:  {n} submissions in {secs:.1f} s = {n / secs:.0f} submissions/s (sustained over the wave)")
+    print(f"pre-test:  {n} submissions in {secs:.1f} s = {n / secs:.0f} submissions/s over the whole wave")
+    buckets = [b / 10 for b in figures["pre buckets"]]
+    if buckets:
+        print(f"           each full 10 s of the wave: {', '.join(f'{b:.0f}' for b in buckets)} submissions/s "
+              f"(lowest {min(buckets):.0f}/s over {10 * len(buckets)} s)")
     n, secs = figures["post wave"]
     print(f"post-test: {n} phones fetched and submitted in {secs:.1f} s = {n / secs:.0f} submissions/s")
     client_cpu, gunicorn_cpu = figures["cpu"]
