@@ -239,3 +239,21 @@ def test_a_draft_question_is_not_drawn(session, phone):
     other = Client()
     join(other, session, name="สมชาย ใจกล้า")
     assert first_vid not in [v for v, _ in read_test_page(other, session)["questions"]]
+
+
+def test_a_late_submission_is_kept_and_marked_over_time(session, phone):
+    import time as _time
+
+    from assessments.models import Participant, TestForm
+
+    participant = Participant.objects.get()
+    form = TestForm.objects.get(key="volunteer-pre-a")  # 15 minutes
+    ids = grading.draw(form, grading.draw_seed(session, "pre"))
+    late = grading.issue_ticket(kind="pre", form=form, version_ids=ids, session=session, participant=participant,
+                                issued=_time.time() - 20 * 60)
+    answers = {str(v): QuestionVersion.objects.get(pk=v).correct for v in ids}
+    response = api_submit(phone, session, late.token, "late-submission-key-0001", answers)
+    assert response.status_code == 200
+    attempt = Attempt.objects.get()
+    assert attempt.over_time and attempt.score == 14
+    assert (attempt.submitted_at - attempt.started_at).total_seconds() > 19 * 60
