@@ -52,7 +52,7 @@ def parse_args():
     p.add_argument("--rate-hint", type=int, default=330,
                    help="submissions/s the phone count is sized for, so the wave lasts --duration (default %(default)s)")
     p.add_argument("--duration", type=float, default=60, help="minimum length of the measured wave in seconds")
-    p.add_argument("--concurrency", type=int, default=48, help="requests in flight at once (default %(default)s)")
+    p.add_argument("--concurrency", type=int, default=24, help="requests in flight at once (default %(default)s)")
     p.add_argument("--retry-fraction", type=float, default=0.10, help="phones that send their submission twice")
     p.add_argument("--drop-fraction", type=float, default=0.05, help="phones whose first send is cut mid-request")
     p.add_argument("--post-fraction", type=float, default=0.25, help="phones that also take the post-test")
@@ -312,9 +312,10 @@ async def training_day(args, base, port, codes, phones, stats, figures):
         figures["arrival"] = (len(phones), time.perf_counter() - t0)
 
         ready = [p for p in phones if "pre" in p.tests]
-        t0 = time.perf_counter()
+        t0, cpu0, server0 = time.perf_counter(), time.process_time(), server_cpu(figures["server pid"])
         done = await run_pool(ready, clients, lambda c, p: submit(c, stats, p, "pre", args, port))
         figures["pre wave"] = (len(done), time.perf_counter() - t0)
+        figures["pre wave cpu"] = (server_cpu(figures["server pid"]) - server0, time.process_time() - cpu0)
         figures["pre buckets"] = [sum(1 for t in done if b <= t - t0 < b + 10)
                                   for b in range(0, int(max(done) - t0) - 9, 10)]
 
@@ -370,7 +371,7 @@ def main():
         print(f"training day on {args.db}: {args.sessions} sessions, {n_phones} phones, gunicorn {args.workers} workers "
               f"× {args.threads} threads, "
               f"{args.concurrency} requests in flight, set up in {time.perf_counter() - t0:.1f} s", flush=True)
-        stats, figures = Stats(), {}
+        stats, figures = Stats(), {"server pid": server.pid}
         cpu0, server_cpu0 = time.process_time(), server_cpu(server.pid)
         asyncio.run(training_day(args, base, port, codes, phones, stats, figures))
         figures["cpu"] = (time.process_time() - cpu0, server_cpu(server.pid) - server_cpu0)
@@ -395,7 +396,11 @@ def main():
     n, secs = figures["post wave"]
     print(f"post-test: {n} phones fetched and submitted in {secs:.1f} s = {n / secs:.0f} submissions/s")
     client_cpu, gunicorn_cpu = figures["cpu"]
-    print(f"CPU used: gunicorn {gunicorn_cpu:.0f} s, this load generator {client_cpu:.0f} s")
+    wave_server, wave_client = figures["pre wave cpu"]
+    n = figures["pre wave"][0]
+    print(f"CPU used: gunicorn {gunicorn_cpu:.0f} s, this load generator {client_cpu:.0f} s; in the pre-test wave "
+          f"{1000 * wave_server / n:.1f} ms (server) + {1000 * wave_client / n:.1f} ms (load generator) per submission")
+    print(f"load average at the end (other work on this machine counts too): {open('/proc/loadavg').read().split()[0]}")
     print("\nlatency (ms)             count     p50     p95     max")
     for kind in sorted(stats.latency):
         values = stats.latency[kind]
