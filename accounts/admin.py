@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from volunteerkm.admin import ReadOnlyAdmin
+
 from .models import AuditEvent, Membership, Unit
 
 
@@ -25,18 +27,10 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """The audit log is read-only."""
 
     list_display = ["at", "action", "actor", "unit", "message"]
     list_filter = ["action", "unit"]
     search_fields = ["message", "target"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

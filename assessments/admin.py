@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from knowledge.contentfiles import ContentError
 from knowledge.models import KMReport
 from reports.queries import question_flag_text
+from volunteerkm.admin import ReadOnlyAdmin
 
 from . import grading
 from .models import (
@@ -273,19 +274,10 @@ class RegradeForm(forms.Form):
 
 
 @admin.register(QuestionVersion)
-class QuestionVersionAdmin(admin.ModelAdmin):
+class QuestionVersionAdmin(ReadOnlyAdmin):
     list_display = ["question", "number", "correct", "chapter_number", "created_at", "created_by"]
     list_filter = ["chapter_number"]
     search_fields = ["question__key", "text"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class FormQuestionInline(admin.TabularInline):
@@ -305,7 +297,6 @@ class TestFormAdmin(admin.ModelAdmin):
     list_filter = ["kind", "mode", "active"]
     inlines = [FormQuestionInline, BlueprintRuleInline]
     search_fields = ["title", "key"]
-
 
 
 @admin.register(TrainingSession)
@@ -345,7 +336,7 @@ class SubScoreInline(admin.TabularInline):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(ReadOnlyAdmin):
     """Stored results are read-only; only a recorded regrade changes them."""
 
     list_display = ["submitted_at", "kind", "form", "session", "participant", "user", "score", "max_score", "passed"]
@@ -353,25 +344,8 @@ class AttemptAdmin(admin.ModelAdmin):
     search_fields = ["session__code", "participant__name", "user__username"]
     inlines = [SubScoreInline, AnswerInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Regrade)
-class RegradeAdmin(admin.ModelAdmin):
+class RegradeAdmin(ReadOnlyAdmin):
     list_display = ["at", "question", "from_version", "to_version", "by"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
