@@ -7,7 +7,7 @@ submission again, some drop the connection in the middle of a request and retry.
 
 It starts gunicorn on 127.0.0.1 (--workers sync workers, as `make run` serves; --threads > 1
 for gthread workers) on a fresh database loaded with the seed KM and question bank, opens
---sessions sessions, and drives them with httpx over asyncio (--concurrency phones in flight,
+--sessions sessions, and drives them over asyncio streams (--concurrency phones in flight,
 each on its own connection). First every phone joins and fetches the pre-test, like a room
 before the trainer says "start". Then comes the measured part, the wave of pre-test
 submissions: --rate-hint × --duration phones, so that it lasts about --duration seconds;
@@ -49,7 +49,7 @@ def parse_args():
                    help="threads per worker: 1 = sync workers, as `make run` serves; more = gthread workers "
                         "(default %(default)s)")
     p.add_argument("--sessions", type=int, default=150, help="training sessions (default %(default)s)")
-    p.add_argument("--rate-hint", type=int, default=330,
+    p.add_argument("--rate-hint", type=int, default=450,
                    help="submissions/s the phone count is sized for, so the wave lasts --duration (default %(default)s)")
     p.add_argument("--duration", type=float, default=60, help="minimum length of the measured wave in seconds")
     p.add_argument("--concurrency", type=int, default=24, help="requests in flight at once (default %(default)s)")
@@ -185,16 +185,48 @@ class Stats:
 
 
 MAX_TRIES = 30  # a phone retries a request this many times at most
-JSON = {"Content-Type": "application/json"}
+TIMEOUT = 30.0
 
 
-async def request(client, stats, kind, method, url, **kw):
+class Reply:
+    def __init__(self, status_code, body):
+        self.status_code, self.body = status_code, body
+
+    def json(self):
+        return json.loads(self.body)
+
+
+async def http(port, method, path, body=b"", headers=()):
+    """One HTTP/1.1 request on a new connection, read to the end. Written on plain asyncio
+    streams because the load generator shares this machine's CPU with the server: an HTTP
+    client library spent more CPU per request than the server's own Python does per
+    submission. gunicorn's sync workers close every connection after the response."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        head = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close",
+                f"Content-Length: {len(body)}", *headers]
+        writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+        raw = await reader.read(-1)
+    finally:
+        writer.close()
+    status_line, _, rest = raw.partition(b"\r\n")
+    if not status_line.startswith(b"HTTP/1."):
+        raise ConnectionError("no HTTP response")
+    headers_raw, _, payload = rest.partition(b"\r\n\r\n")
+    length = next((int(line.split(b":", 1)[1]) for line in headers_raw.split(b"\r\n")
+                   if line.lower().startswith(b"content-length:")), None)
+    if length is not None and len(payload) != length:
+        raise ConnectionError("response cut short")
+    return Reply(int(status_line.split()[1]), payload)
+
+
+async def request(port, stats, kind, method, path, body=b"", headers=()):
     """One logical request, retried on connection errors and 5xx; returns the response."""
     for attempt in range(MAX_TRIES):
         started = time.perf_counter()
         try:
-            response = await client.request(method, url, **kw)
-        except Exception as exc:  # refused, reset, timeout: the phone tries again
+            response = await asyncio.wait_for(http(port, method, path, body, headers), TIMEOUT)
+        except (OSError, ConnectionError, asyncio.TimeoutError) as exc:  # refused, reset, timeout: try again
             stats.error(kind, type(exc).__name__)
             await asyncio.sleep(min(2.0, 0.05 * 2 ** attempt))
             continue
@@ -236,16 +268,19 @@ class Phone:
         self.rng = random.Random(n)
 
 
-async def join_and_fetch(client, stats, phone, kind):
+JSON = ["Content-Type: application/json"]
+
+
+async def join_and_fetch(port, stats, phone, kind):
     if phone.token is None:
-        r = await request(client, stats, "join", "POST", f"/api/assessments/sessions/{phone.code}/join",
-                          json={"name": phone.name, "consent": True, "device": phone.device})
+        body = json.dumps({"name": phone.name, "consent": True, "device": phone.device}).encode()
+        r = await request(port, stats, "join", "POST", f"/api/assessments/sessions/{phone.code}/join", body, JSON)
         if r is None or r.status_code != 200:
             stats.error("join", r.status_code if r is not None else "gave up")
             return False
         phone.token = r.json()["participant_token"]
-    r = await request(client, stats, f"fetch {kind}", "GET", f"/api/assessments/sessions/{phone.code}/test",
-                      headers={"X-Participant": phone.token})
+    r = await request(port, stats, f"fetch {kind}", "GET", f"/api/assessments/sessions/{phone.code}/test",
+                      headers=[f"X-Participant: {phone.token}"])
     if r is None or r.status_code != 200:
         stats.error(f"fetch {kind}", r.status_code if r is not None else "gave up")
         return False
@@ -253,7 +288,7 @@ async def join_and_fetch(client, stats, phone, kind):
     return True
 
 
-async def submit(client, stats, phone, kind, args, port):
+async def submit(port, stats, phone, kind, args):
     test = phone.tests[kind]
     answers = {str(q["id"]): phone.rng.choice(q["options"])["key"] for q in test["questions"]}
     key = f"k{phone.n:06d}{kind}{phone.rng.getrandbits(64):016x}"
@@ -268,7 +303,7 @@ async def submit(client, stats, phone, kind, args, port):
             stats.error(f"submit {kind}", type(exc).__name__)
     sends = 2 if phone.retry < args.retry_fraction else 1
     for _ in range(sends):
-        r = await request(client, stats, f"submit {kind}", "POST", path, content=body, headers=JSON)
+        r = await request(port, stats, f"submit {kind}", "POST", path, body, JSON)
         if r is None or r.status_code != 200:
             stats.error(f"submit {kind}", f"HTTP {r.status_code if r is not None else 'gave up'}")
             return False
@@ -279,58 +314,49 @@ async def submit(client, stats, phone, kind, args, port):
     return True
 
 
-async def run_pool(items, clients, work):
-    """Run `work(client, item)` over items, one worker per client (each phone in flight has
-    its own connection, as phones do); returns the finish times."""
+async def run_pool(items, concurrency, work):
+    """Run `work(item)` over items, `concurrency` at a time; returns the finish times."""
     queue = asyncio.Queue()
     for item in items:
         queue.put_nowait(item)
     done_at = []
 
-    async def worker(client):
+    async def worker():
         while True:
             try:
                 item = queue.get_nowait()
             except asyncio.QueueEmpty:
                 return
-            if await work(client, item):
+            if await work(item):
                 done_at.append(time.perf_counter())
 
-    await asyncio.gather(*(worker(c) for c in clients))
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
     return done_at
 
 
-async def training_day(args, base, port, codes, phones, stats, figures):
-    import httpx
+async def training_day(args, port, codes, phones, stats, figures):
+    n = args.concurrency
+    t0 = time.perf_counter()
+    await run_pool(phones, n, lambda p: join_and_fetch(port, stats, p, "pre"))
+    figures["arrival"] = (len(phones), time.perf_counter() - t0)
 
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    clients = [httpx.AsyncClient(base_url=base, limits=limits, timeout=httpx.Timeout(30.0))
-               for _ in range(args.concurrency)]
-    try:
-        t0 = time.perf_counter()
-        await run_pool(phones, clients, lambda c, p: join_and_fetch(c, stats, p, "pre"))
-        figures["arrival"] = (len(phones), time.perf_counter() - t0)
+    ready = [p for p in phones if "pre" in p.tests]
+    t0, cpu0, server0 = time.perf_counter(), time.process_time(), server_cpu(figures["server pid"])
+    done = await run_pool(ready, n, lambda p: submit(port, stats, p, "pre", args))
+    figures["pre wave"] = (len(done), time.perf_counter() - t0)
+    figures["pre wave cpu"] = (server_cpu(figures["server pid"]) - server0, time.process_time() - cpu0)
+    figures["pre buckets"] = [sum(1 for t in done if b <= t - t0 < b + 10)
+                              for b in range(0, int(max(done) - t0) - 9, 10)]
 
-        ready = [p for p in phones if "pre" in p.tests]
-        t0, cpu0, server0 = time.perf_counter(), time.process_time(), server_cpu(figures["server pid"])
-        done = await run_pool(ready, clients, lambda c, p: submit(c, stats, p, "pre", args, port))
-        figures["pre wave"] = (len(done), time.perf_counter() - t0)
-        figures["pre wave cpu"] = (server_cpu(figures["server pid"]) - server0, time.process_time() - cpu0)
-        figures["pre buckets"] = [sum(1 for t in done if b <= t - t0 < b + 10)
-                                  for b in range(0, int(max(done) - t0) - 9, 10)]
+    await asyncio.to_thread(open_post, codes)
+    later = [p for p in ready if p.rng.random() < args.post_fraction]
 
-        await asyncio.to_thread(open_post, codes)
-        later = [p for p in ready if p.rng.random() < args.post_fraction]
+    async def post(p):
+        return await join_and_fetch(port, stats, p, "post") and await submit(port, stats, p, "post", args)
 
-        async def post(c, p):
-            return await join_and_fetch(c, stats, p, "post") and await submit(c, stats, p, "post", args, port)
-
-        t0 = time.perf_counter()
-        done = await run_pool(later, clients, post)
-        figures["post wave"] = (len(done), time.perf_counter() - t0)
-    finally:
-        for c in clients:
-            await c.aclose()
+    t0 = time.perf_counter()
+    done = await run_pool(later, n, post)
+    figures["post wave"] = (len(done), time.perf_counter() - t0)
 
 
 def check_database(phones):
@@ -373,7 +399,7 @@ def main():
               f"{args.concurrency} requests in flight, set up in {time.perf_counter() - t0:.1f} s", flush=True)
         stats, figures = Stats(), {"server pid": server.pid}
         cpu0, server_cpu0 = time.process_time(), server_cpu(server.pid)
-        asyncio.run(training_day(args, base, port, codes, phones, stats, figures))
+        asyncio.run(training_day(args, port, codes, phones, stats, figures))
         figures["cpu"] = (time.process_time() - cpu0, server_cpu(server.pid) - server_cpu0)
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -389,6 +415,9 @@ def main():
     print(f"\narrival:   {n} phones joined and fetched the pre-test in {secs:.1f} s ({2 * n / secs:.0f} requests/s)")
     n, secs = figures["pre wave"]
     print(f"pre-test:  {n} submissions in {secs:.1f} s = {n / secs:.0f} submissions/s over the whole wave")
+    if secs < args.duration:
+        print(f"           the wave was shorter than --duration {args.duration:.0f} s: raise --rate-hint to measure "
+              f"a sustained rate")
     buckets = [b / 10 for b in figures["pre buckets"]]
     if buckets:
         print(f"           each full 10 s of the wave: {', '.join(f'{b:.0f}' for b in buckets)} submissions/s "

@@ -133,6 +133,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Django's own logger is set to INFO by default; follow LOG_LEVEL (e.g. not a line per 400).
+    "loggers": {"django": {"level": os.environ.get("LOG_LEVEL", "WARNING")}},
 }
 
 KM_CONTENT_DIR = Path(os.environ.get("KM_CONTENT_DIR", BASE_DIR / "content"))
