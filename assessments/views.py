@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.models import audit, units_of
+from reports.certificates import certificate_for
 
 from . import grading, participants
 from .forms import CodeForm, JoinForm, MergeForm, SessionForm, normalize_code
@@ -197,6 +198,7 @@ def result(request, code, kind):
         "rows": grading.result_rows(attempt), "subscores": _subscores(attempt), "other": other,
         "other_label": KIND_LABELS[other.kind] if other else "",
         "gain": attempt.percent - other.percent if other and kind == POST else None,
+        "certificate": certificate_for(attempt) if kind == POST else None,
     })
 
 
