@@ -107,7 +107,8 @@ def phone(browser):
 SCREENSHOTS = ROOT / "var" / "screenshots"
 
 
-def screenshot(page, name):
-    """Keep a full-page picture of what the user saw, for people to look at."""
+def screenshot(page, name, full_page=True):
+    """Keep a picture of what the user saw, for people to look at: the whole page, or just
+    the screen (where a sticky bar sits as the phone shows it)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)

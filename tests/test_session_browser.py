@@ -177,6 +177,7 @@ def test_a_whole_training_from_phones(orm_beside_playwright, live_server_url, tr
     page.wait_for_function("document.getElementById('status').textContent.indexOf('ยังส่งไม่สำเร็จ') >= 0")
     assert "คำตอบยังเก็บอยู่ในเครื่อง" in page.inner_text("#status")
     screenshot(page, "assess-06-offline")
+    screenshot(page, "assess-06-offline-screen", full_page=False)
     stored = page.evaluate(f"JSON.parse(localStorage.getItem('{page.get_attribute('#test', 'data-storage')}'))")
     assert stored["pending"] is True and len(stored["answers"]) == 14
     with django_db_blocker.unblock():
