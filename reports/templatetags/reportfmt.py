@@ -5,37 +5,41 @@ from django import template
 register = template.Library()
 
 
-@register.filter
-def pct(value, digits=1):
+def dash_when_empty(format_number):
+    """A filter that shows '–' where there is no figure."""
+    def filter_(value, digits=1):
+        if value is None or value == "":
+            return "–"
+        return format_number(float(value), int(digits))
+    filter_.__name__ = format_number.__name__
+    filter_.__doc__ = format_number.__doc__
+    return register.filter(filter_)
+
+
+@dash_when_empty
+def pct(v, digits):
     """68.04 → '68.0%'."""
-    if value is None or value == "":
-        return "–"
-    return f"{float(value):,.{int(digits)}f}%"
+    return f"{v:,.{digits}f}%"
 
 
-@register.filter
-def rate(value, digits=1):
+@dash_when_empty
+def rate(v, digits):
     """0.8 → '80.0%'."""
-    if value is None or value == "":
-        return "–"
-    return f"{100 * float(value):,.{int(digits)}f}%"
+    return f"{100 * v:,.{digits}f}%"
+
+
+@dash_when_empty
+def signed(v, digits):
+    """A gain with its sign: '+28.0', '−20.0', '0.0'."""
+    return ("+" if v > 0 else "−" if v < 0 else "") + f"{abs(v):,.{digits}f}"
 
 
 @register.filter
 def num(value, digits=0):
+    """1234 → '1,234'."""
     if value is None or value == "":
         return "–"
     return f"{float(value):,.{int(digits)}f}"
-
-
-@register.filter
-def signed(value, digits=1):
-    """A gain with its sign: '+28.0', '−20.0', '0.0'."""
-    if value is None or value == "":
-        return "–"
-    v = float(value)
-    text = f"{abs(v):,.{int(digits)}f}"
-    return ("+" if v > 0 else "−" if v < 0 else "") + text
 
 
 @register.filter
