@@ -25,7 +25,9 @@ from .thai import (
 # Ranking weights, chosen by bench/search_quality.py on the dev and extra question sets.
 WORD_WEIGHT = 0.7  # the rest goes to character bigrams
 TITLE_BOOST = 2.5
-SYNONYM_WEIGHT = 0.5
+SYNONYM_WEIGHT = 1.0  # a synonym group counts once, as its best match (see SYNONYM_TIE_BREAKER)
+QUESTION_PHRASE_WEIGHT = 0.3  # of a synonym group that only says what is asked ("คืออะไร")
+SYNONYM_TIE_BREAKER = 0.3  # of the other synonyms a document also uses, this share counts
 FUNCTION_WORD_WEIGHT = 0.2
 MIN_GRAM_COVERAGE = 0.6
 MIN_SHARE_OF_TOP = 0.15  # hits scoring below this share of the best hit are noise
@@ -70,7 +72,7 @@ class Results:
 @dataclass
 class AnalysedQuery:
     words: dict  # term → weight
-    phrases: dict  # tuple of terms → weight (thesaurus synonyms of several words)
+    synonyms: list  # per thesaurus match in the query: {term or tuple of terms: weight}
     grams: dict
     highlight: set
     did_you_mean: str = ""
@@ -147,7 +149,7 @@ class Analyzer:
             tokens = fixed + tokens[last:]
             did_you_mean = " ".join(t for t in tokens if t not in QUESTION_WORDS)
 
-        words, phrases, highlight = {}, {}, set()
+        words, synonyms, highlight = {}, [], set()
 
         def add(term, weight, keep_question_words=False):
             if term in FUNCTION_WORDS:
@@ -162,32 +164,41 @@ class Analyzer:
         # The words of a full form are searched as its concept, which matches both forms.
         in_concept = {i for start, end, _ in concepts if end - start > 1 for i in range(start, end)}
         for i, t in enumerate(tokens):
-            if (t not in QUESTION_WORDS or i in in_phrase) and i not in in_concept:
-                add(t, 1.0, keep_question_words=True)
+            if t not in QUESTION_WORDS and i not in in_concept:
+                add(t, 1.0)
                 highlight.add(t)
         for _, _, key in concepts:
             add(key, 1.0)
             highlight.update("".join(p) for p in self.concept_names.get(key, ()))
         for start, end, group_ids in synonym_matches:
-            if tuple(tokens[start:end]) in self.concept_phrases:
+            said = tuple(tokens[start:end])
+            if said in self.concept_phrases:
                 continue  # a glossary term is found by its abbreviation and full form already
+            if end - start == 1 and tokens[end:end + 1] in (["ไหน"], ["ใด"]):
+                continue  # "ชุดไหน" is "which set": a classifier, not the word's sense (an outfit)
+            # All the other ways of saying it are one alternative, scored by the best of
+            # them, so a word with many synonyms counts no more than a word with none.
+            # "คืออะไร" → ความหมาย says what kind of answer is wanted, not what it is about.
+            asking = all(t in QUESTION_WORDS or t in FUNCTION_WORDS for t in said)
+            weight = SYNONYM_WEIGHT * (QUESTION_PHRASE_WEIGHT if asking else 1.0)
+            others = {said: weight} if len(said) > 1 and any(t in QUESTION_WORDS for t in said) else {}
             for gid in group_ids:
                 for phrase in self.groups[gid]:
-                    if phrase == tuple(tokens[start:end]):
+                    if phrase == said:
                         continue
-                    if phrase in self.concept_phrases:  # a glossary term: its key says it all
-                        add(self.concept_phrases[phrase], SYNONYM_WEIGHT)
-                    elif len(phrase) == 1:
-                        add(phrase[0], SYNONYM_WEIGHT, keep_question_words=True)
-                    else:
-                        phrases[phrase] = SYNONYM_WEIGHT
+                    term = self.concept_phrases[phrase] if phrase in self.concept_phrases else (
+                        phrase[0] if len(phrase) == 1 else phrase)
+                    if term not in words:
+                        others[term] = weight
                     highlight.add("".join(phrase))
+            if others and others not in synonyms:
+                synonyms.append(others)
         grams = {}
         for g in bigrams("".join(content)):
             grams[g] = 1.0
         highlight = {h for h in highlight if (len(h) > 2 or h.isdigit() or (h.isascii() and len(h) > 1))
                      and h not in FUNCTION_WORDS}
-        return AnalysedQuery(words=words, phrases=phrases, grams=grams, highlight=highlight, did_you_mean=did_you_mean)
+        return AnalysedQuery(words=words, synonyms=synonyms, grams=grams, highlight=highlight, did_you_mean=did_you_mean)
 
 
 class Vocabulary(set):
@@ -237,29 +248,36 @@ class SearchIndex:
     def _query(self, analysed: AnalysedQuery):
         clauses = []
 
-        def add(fields, terms, share):
-            total = sum(terms.values()) or 1
-            for term, weight in terms.items():
-                boost = share * weight / total
-                for name, field_boost in ((fields[0], TITLE_BOOST), (fields[1], 1.0)):
-                    if isinstance(term, tuple):
-                        query = tantivy.Query.phrase_query(self.schema, name, list(term))
-                    else:
-                        query = tantivy.Query.term_query(self.schema, name, term)
-                    clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, boost * field_boost)))
+        def term_query(name, term):
+            if isinstance(term, tuple):
+                return tantivy.Query.phrase_query(self.schema, name, list(term))
+            return tantivy.Query.term_query(self.schema, name, term)
 
-        word_terms = {**analysed.words, **analysed.phrases}
-        add(("title_words", "body_words"), word_terms, WORD_WEIGHT)
+        def field_queries(term, boost):
+            return [tantivy.Query.boost_query(term_query(name, term), boost * field_boost)
+                    for name, field_boost in ((fields[0], TITLE_BOOST), (fields[1], 1.0))]
+
+        fields = ("title_words", "body_words")
+        total = sum(analysed.words.values()) + sum(max(g.values()) for g in analysed.synonyms) or 1
+        for term, weight in analysed.words.items():
+            clauses += [(tantivy.Occur.Should, q) for q in field_queries(term, WORD_WEIGHT * weight / total)]
+        for others in analysed.synonyms:
+            alternatives = [q for term, weight in others.items() for q in field_queries(term, WORD_WEIGHT * weight / total)]
+            clauses.append((tantivy.Occur.Should, tantivy.Query.disjunction_max_query(alternatives, SYNONYM_TIE_BREAKER)))
+
         common = COMMON_GRAM_SHARE * self.searcher.num_docs
         grams = {g: w for g, w in analysed.grams.items() if self.searcher.doc_freq("body_grams", g) <= common}
-        add(("title_grams", "body_grams"), grams, (1 - WORD_WEIGHT) * len(grams) / (len(analysed.grams) or 1))
+        share = (1 - WORD_WEIGHT) * len(grams) / (len(analysed.grams) or 1)
+        fields = ("title_grams", "body_grams")
+        for g, weight in grams.items():
+            clauses += [(tantivy.Occur.Should, q) for q in field_queries(g, share * weight / (sum(grams.values()) or 1))]
         return tantivy.Query.boolean_query(clauses)
 
     def search(self, q: str, limit: int = 10) -> Results:
         q = (q or "").strip()
         analysed = self.analyzer.query(q, self.vocabulary)
         results = Results(q=q, did_you_mean=analysed.did_you_mean, terms=tuple(sorted(analysed.words)))
-        if not analysed.words and not analysed.phrases and not analysed.grams:
+        if not analysed.words and not analysed.synonyms and not analysed.grams:
             return results
         found = self.searcher.search(self._query(analysed), limit=limit * 2 + 5, count=False).hits
         pattern = match_pattern(analysed.highlight)

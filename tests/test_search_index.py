@@ -42,6 +42,19 @@ def test_everyday_words_reach_the_regulations_words():
     assert titles("ถูกไล่ออก")[0] == "การสิ้นสภาพความเป็น อพม."
 
 
+def test_a_word_with_many_synonyms_counts_as_one_word():
+    # "อาสาสมัคร" has six synonyms and "คนเดือดร้อน" five; each counts once, so the
+    # question finds the duties rather than any text full of อพม. and ช่วยเหลือ.
+    assert titles("อาสาสมัครต้องทำอะไรเมื่อเจอคนเดือดร้อน")[0] == "บทบาทหน้าที่ของ อพม."
+    # "คืออะไร" only says a definition is wanted; what is asked about decides.
+    assert titles("ศปง คืออะไร")[0] == "ศูนย์ประสานงาน อพม. (ศปง. อพม.)"
+
+
+def test_a_word_before_which_is_a_classifier_not_its_synonyms():
+    # "ชุดไหน" is "which set": not an outfit.
+    assert titles("ปลัดกระทรวงเป็นประธานกรรมการ อพม. ชุดไหน")[0] == "คณะกรรมการ อพม. (กอพม.)"
+
+
 def test_question_words_do_not_change_the_answer():
     assert titles("คุณสมบัติ อพม. มีอะไรบ้าง ครับ")[0] == titles("คุณสมบัติ อพม.")[0] == "คุณสมบัติของ อพม."
 
