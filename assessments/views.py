@@ -351,7 +351,7 @@ def projector(request, pk):
     return render(request, "assessments/projector.html", {
         "session": session, "counts": counts(session), "join_url": join_url,
         "short_url": join_url.split("://", 1)[-1],
-        "qr_svg": segno.make(join_url, error="m").svg_inline(scale=8, dark="#000", light="#fff",
+        "qr_svg": segno.make(join_url, error="m").svg_inline(omitsize=True, dark="#000", light="#fff",
                                                              title="คิวอาร์โค้ดสำหรับเข้าร่วมแบบทดสอบ"),
     })
 
