@@ -27,6 +27,7 @@ WORD_WEIGHT = 0.7  # the rest goes to character bigrams
 TITLE_BOOST = 2.5
 SYNONYM_WEIGHT = 1.0  # a synonym group counts once, as its best match (see SYNONYM_TIE_BREAKER)
 QUESTION_PHRASE_WEIGHT = 0.3  # of a synonym group that only says what is asked ("คืออะไร")
+KNOWN_WORD_GRAM_WEIGHT = 0.3  # of a bigram inside a word the index knows
 SYNONYM_TIE_BREAKER = 0.3  # of the other synonyms a document also uses, this share counts
 FUNCTION_WORD_WEIGHT = 0.2
 MIN_GRAM_COVERAGE = 0.6
@@ -170,6 +171,7 @@ class Analyzer:
         for _, _, key in concepts:
             add(key, 1.0)
             highlight.update("".join(p) for p in self.concept_names.get(key, ()))
+        grouped = set()
         for start, end, group_ids in synonym_matches:
             said = tuple(tokens[start:end])
             if said in self.concept_phrases:
@@ -182,6 +184,9 @@ class Analyzer:
             asking = all(t in QUESTION_WORDS or t in FUNCTION_WORDS for t in said)
             weight = SYNONYM_WEIGHT * (QUESTION_PHRASE_WEIGHT if asking else 1.0)
             others = {said: weight} if len(said) > 1 and any(t in QUESTION_WORDS for t in said) else {}
+            if len(said) == 1 and said[0] in words:  # the word itself is one of the ways
+                others[said[0]] = words[said[0]]
+                grouped.add(said[0])
             for gid in group_ids:
                 for phrase in self.groups[gid]:
                     if phrase == said:
@@ -193,9 +198,17 @@ class Analyzer:
                     highlight.add("".join(phrase))
             if others and others not in synonyms:
                 synonyms.append(others)
+        for t in grouped:
+            words.pop(t, None)
         grams = {}
         for g in bigrams("".join(content)):
             grams[g] = 1.0
+        # Bigrams inside a word the index knows add little to the word itself and match
+        # other words that contain it (สมัคร in อาสาสมัคร); they count for less.
+        for t in content:
+            if vocabulary and t in vocabulary and len(t) > 2:
+                for g in bigrams(t):
+                    grams[g] = min(grams[g], KNOWN_WORD_GRAM_WEIGHT)
         highlight = {h for h in highlight if (len(h) > 2 or h.isdigit() or (h.isascii() and len(h) > 1))
                      and h not in FUNCTION_WORDS}
         return AnalysedQuery(words=words, synonyms=synonyms, grams=grams, highlight=highlight, did_you_mean=did_you_mean)

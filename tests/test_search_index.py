@@ -50,6 +50,12 @@ def test_a_word_with_many_synonyms_counts_as_one_word():
     assert titles("ศปง คืออะไร")[0] == "ศูนย์ประสานงาน อพม. (ศปง. อพม.)"
 
 
+def test_the_subject_everything_is_about_does_not_outweigh_what_is_asked():
+    # อาสาสมัคร (= อพม., in every title) and its synonyms are one alternative, and the
+    # bigrams inside it (สมัคร) count for little, so the gift question finds the ethics.
+    assert titles("อาสาสมัครรับของจากชาวบ้านได้ไหม")[0] == "จรรยาบรรณของ อพม."
+
+
 def test_a_word_before_which_is_a_classifier_not_its_synonyms():
     # "ชุดไหน" is "which set": not an outfit.
     assert titles("ปลัดกระทรวงเป็นประธานกรรมการ อพม. ชุดไหน")[0] == "คณะกรรมการ อพม. (กอพม.)"
