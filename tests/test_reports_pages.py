@@ -97,7 +97,7 @@ def test_province_page(client, known, km_team):
 def test_session_page_shows_people_gain_and_test(client, known, km_team):
     html = client.get(f"/reports/sessions/{known['s1'].pk}/").content.decode()
     for text in ("ก้อง", "ฟ้า", "ยังไม่ทำหลังอบรม", "+28.0 จุด", "g = 0.47", "ไม่แตกต่างอย่างมีนัยสำคัญทางสถิติ",
-                 "p = 0.141", "40.0% → 68.0%", "4 คน (80.0%)"):
+                 "p = 0.141", "40.0% → 68.0%", "4 คน (80.0%)", "การกระจายของคะแนน", "ความรู้รายหมวด"):
         assert text in html, text
     assert f"/reports/forms/{known['post_f'].pk}/items/?session={known['s1'].pk}" in html
     assert "วุฒิบัตรผู้ผ่านเกณฑ์ 4 คน" in html
