@@ -26,6 +26,7 @@ try:
 except ImportError:  # not on Windows
     fcntl = None
 
+from cachetools.func import ttl_cache
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
@@ -80,43 +81,33 @@ def _published_latest(questions):
     return [latest[q.pk] for q in questions if q.pk in latest]
 
 
-_draw_cache: dict = {}
-DRAW_CACHE_SECONDS = 10
-
-
 def draw(form: TestForm, seed: str) -> list[int]:
     """Version ids of the questions of `form`, in the form's order. A fixed form gives its
     questions; a blueprint draws n published questions per chapter with `seed`. Cached for
     a few seconds per process, so a room of phones opening the test costs one query."""
-    cache_key = (form.pk, form.updated_at, seed if form.mode == TestForm.BLUEPRINT else "")
-    hit = _draw_cache.get(cache_key)
-    if hit and hit[0] > time.monotonic():
-        return hit[1]
+    return _draw(form, form.updated_at, seed if form.mode == TestForm.BLUEPRINT else "")
+
+
+@ttl_cache(maxsize=5000, ttl=10)
+def _draw(form: TestForm, updated_at, seed: str) -> list[int]:
     if form.mode == TestForm.FIXED:
         fqs = FormQuestion.objects.filter(form=form).select_related("question").order_by("order", "id")
-        ids = _published_latest([fq.question for fq in fqs])
-    else:
-        rng = random.Random(f"{form.pk}:{seed}")
-        chosen = []
-        for rule in BlueprintRule.objects.filter(form=form).select_related("chapter").order_by("id"):
-            pool = Question.objects.filter(status=Question.PUBLISHED)
-            pool = pool.filter(chapter=rule.chapter, field__isnull=True) if rule.chapter_id else pool.filter(field__isnull=False)
-            pool = sorted(pool, key=lambda q: q.key)
-            chosen += rng.sample(pool, min(rule.count, len(pool)))
-        ids = _published_latest(chosen)
-    if len(_draw_cache) > 5000:
-        _draw_cache.clear()
-    _draw_cache[cache_key] = (time.monotonic() + DRAW_CACHE_SECONDS, ids)
-    return ids
+        return _published_latest([fq.question for fq in fqs])
+    rng = random.Random(f"{form.pk}:{seed}")
+    chosen = []
+    for rule in BlueprintRule.objects.filter(form=form).select_related("chapter").order_by("id"):
+        pool = Question.objects.filter(status=Question.PUBLISHED)
+        pool = pool.filter(chapter=rule.chapter, field__isnull=True) if rule.chapter_id else pool.filter(field__isnull=False)
+        pool = sorted(pool, key=lambda q: q.key)
+        chosen += rng.sample(pool, min(rule.count, len(pool)))
+    return _published_latest(chosen)
 
 
 def clear_caches():
     """Forget cached draws, versions, forms and links (after bulk changes, and in tests)."""
-    _draw_cache.clear()
     _versions.clear()
-    _forms.clear()
-    _links.clear()
-    _units.clear()
+    for cached in (_draw, unit_name, cached_form, _knowledge_link):
+        cached.cache_clear()
 
 
 def draw_seed(session: TrainingSession | None, kind: str, user=None) -> str:
@@ -274,33 +265,18 @@ def _existing(idempotency_key, digest):
     return attempt
 
 
-_forms: dict = {}
-FORM_CACHE_SECONDS = 30
-
-
-_units: dict = {}
-
-
+@ttl_cache(maxsize=1000, ttl=30)
 def unit_name(unit_id) -> str:
     """A unit's display name, cached briefly per process."""
-    hit = _units.get(unit_id)
-    if hit and hit[0] > time.monotonic():
-        return hit[1]
     from accounts.models import Unit
 
-    name = str(Unit.objects.get(pk=unit_id))
-    _units[unit_id] = (time.monotonic() + FORM_CACHE_SECONDS, name)
-    return name
+    return str(Unit.objects.get(pk=unit_id))
 
 
+@ttl_cache(maxsize=1000, ttl=30)
 def cached_form(form_id) -> TestForm:
     """A test form's pass mark and time limit, cached briefly per process."""
-    hit = _forms.get(form_id)
-    if hit and hit[0] > time.monotonic():
-        return hit[1]
-    form = TestForm.objects.get(pk=form_id)
-    _forms[form_id] = (time.monotonic() + FORM_CACHE_SECONDS, form)
-    return form
+    return TestForm.objects.get(pk=form_id)
 
 
 def submit(*, ticket_token, idempotency_key, answers, participant=None, user=None, now=None, session_code=None):
@@ -511,31 +487,24 @@ def _unit_of(user):
 
 # --- reading results -----------------------------------------------------------------------
 
-_links: dict = {}
-LINK_CACHE_SECONDS = 60
-
-
 def knowledge_link(version: QuestionVersion):
     """(url, title, is_field) of what a question tests, cached briefly per process."""
-    key = ("i", version.item_id) if version.item_id else ("f", version.field_id)
-    hit = _links.get(key)
-    if hit and hit[0] > time.monotonic():
-        return hit[1]
-    link = None
-    if version.item_id:
+    return _knowledge_link(version.item_id, version.field_id)
+
+
+@ttl_cache(maxsize=5000, ttl=60)
+def _knowledge_link(item_id, field_id):
+    if item_id:
         from knowledge.models import Item
 
-        item = Item.objects.filter(pk=version.item_id).select_related("chapter__report").first()
-        link = (item.get_absolute_url(), item.title, False) if item else None
-    elif version.field_id:
+        item = Item.objects.filter(pk=item_id).select_related("chapter__report").first()
+        return (item.get_absolute_url(), item.title, False) if item else None
+    if field_id:
         from knowledge.models import ReportField
 
-        field = ReportField.objects.filter(pk=version.field_id).select_related("report").first()
-        link = (field.get_absolute_url(), field.title, True) if field else None
-    if len(_links) > 5000:
-        _links.clear()
-    _links[key] = (time.monotonic() + LINK_CACHE_SECONDS, link)
-    return link
+        field = ReportField.objects.filter(pk=field_id).select_related("report").first()
+        return (field.get_absolute_url(), field.title, True) if field else None
+    return None
 
 
 def result_rows(attempt: Attempt):
