@@ -146,7 +146,7 @@ def start_server(args, url, tmp):
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return proc, f"http://127.0.0.1:{port}", port
+            return proc, port
         except OSError:
             time.sleep(0.2)
     proc.kill()
@@ -186,6 +186,7 @@ class Stats:
 
 MAX_TRIES = 30  # a phone retries a request this many times at most
 TIMEOUT = 30.0
+JSON = ["Content-Type: application/json"]
 
 
 class Reply:
@@ -196,6 +197,12 @@ class Reply:
         return json.loads(self.body)
 
 
+def request_head(port, method, path, body, headers) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close",
+             f"Content-Length: {len(body)}", *headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
 async def http(port, method, path, body=b"", headers=()):
     """One HTTP/1.1 request on a new connection, read to the end. Written on plain asyncio
     streams because the load generator shares this machine's CPU with the server: an HTTP
@@ -203,9 +210,7 @@ async def http(port, method, path, body=b"", headers=()):
     submission. gunicorn's sync workers close every connection after the response."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
-        head = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close",
-                f"Content-Length: {len(body)}", *headers]
-        writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+        writer.write(request_head(port, method, path, body, headers) + body)
         raw = await reader.read(-1)
     finally:
         writer.close()
@@ -243,9 +248,7 @@ async def cut_mid_request(port, path, body: bytes, whole: bool):
     """Open a connection, send the request (all of it, or half the body), and hang up
     without reading the answer: a phone losing its signal mid-request."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
-    writer.write(head + (body if whole else body[: len(body) // 2]))
+    writer.write(request_head(port, "POST", path, body, JSON) + (body if whole else body[: len(body) // 2]))
     await writer.drain()
     writer.close()
     try:
@@ -266,9 +269,6 @@ class Phone:
         self.retry = rng.random()
         self.drop = rng.random()
         self.rng = random.Random(n)
-
-
-JSON = ["Content-Type: application/json"]
 
 
 async def join_and_fetch(port, stats, phone, kind):
@@ -393,7 +393,7 @@ def main():
         n_phones = int(args.rate_hint * args.duration * 1.05)
         rng = random.Random(args.seed)
         phones = [Phone(n, codes[n % len(codes)], rng) for n in range(n_phones)]
-        server, base, port = start_server(args, url, tmp)
+        server, port = start_server(args, url, tmp)
         print(f"training day on {args.db}: {args.sessions} sessions, {n_phones} phones, gunicorn {args.workers} workers "
               f"× {args.threads} threads, "
               f"{args.concurrency} requests in flight, set up in {time.perf_counter() - t0:.1f} s", flush=True)

@@ -152,10 +152,10 @@ class Analyzer:
 
         words, synonyms, highlight = {}, [], set()
 
-        def add(term, weight, keep_question_words=False):
+        def add(term, weight):
             if term in FUNCTION_WORDS:
                 weight *= FUNCTION_WORD_WEIGHT
-            if (keep_question_words or term not in QUESTION_WORDS) and weight > words.get(term, 0):
+            if term not in QUESTION_WORDS and weight > words.get(term, 0):
                 words[term] = weight
 
         synonym_matches = self.synonym_phrases.find(tokens)
@@ -266,24 +266,26 @@ class SearchIndex:
                 return tantivy.Query.phrase_query(self.schema, name, list(term))
             return tantivy.Query.term_query(self.schema, name, term)
 
-        def field_queries(term, boost):
+        def field_queries(fields, term, boost):
             return [tantivy.Query.boost_query(term_query(name, term), boost * field_boost)
-                    for name, field_boost in ((fields[0], TITLE_BOOST), (fields[1], 1.0))]
+                    for name, field_boost in zip(fields, (TITLE_BOOST, 1.0))]
 
-        fields = ("title_words", "body_words")
+        words = ("title_words", "body_words")
         total = sum(analysed.words.values()) + sum(max(g.values()) for g in analysed.synonyms) or 1
         for term, weight in analysed.words.items():
-            clauses += [(tantivy.Occur.Should, q) for q in field_queries(term, WORD_WEIGHT * weight / total)]
+            clauses += [(tantivy.Occur.Should, q) for q in field_queries(words, term, WORD_WEIGHT * weight / total)]
         for others in analysed.synonyms:
-            alternatives = [q for term, weight in others.items() for q in field_queries(term, WORD_WEIGHT * weight / total)]
+            alternatives = [q for term, weight in others.items()
+                            for q in field_queries(words, term, WORD_WEIGHT * weight / total)]
             clauses.append((tantivy.Occur.Should, tantivy.Query.disjunction_max_query(alternatives, SYNONYM_TIE_BREAKER)))
 
         common = COMMON_GRAM_SHARE * self.searcher.num_docs
         grams = {g: w for g, w in analysed.grams.items() if self.searcher.doc_freq("body_grams", g) <= common}
         share = (1 - WORD_WEIGHT) * len(grams) / (len(analysed.grams) or 1)
-        fields = ("title_grams", "body_grams")
+        gram_total = sum(grams.values()) or 1
         for g, weight in grams.items():
-            clauses += [(tantivy.Occur.Should, q) for q in field_queries(g, share * weight / (sum(grams.values()) or 1))]
+            clauses += [(tantivy.Occur.Should, q)
+                        for q in field_queries(("title_grams", "body_grams"), g, share * weight / gram_total)]
         return tantivy.Query.boolean_query(clauses)
 
     def search(self, q: str, limit: int = 10) -> Results:

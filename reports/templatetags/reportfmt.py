@@ -5,41 +5,41 @@ from django import template
 register = template.Library()
 
 
-def dash_when_empty(format_number):
-    """A filter that shows '–' where there is no figure."""
-    def filter_(value, digits=1):
-        if value is None or value == "":
-            return "–"
-        return format_number(float(value), int(digits))
-    filter_.__name__ = format_number.__name__
-    filter_.__doc__ = format_number.__doc__
-    return register.filter(filter_)
+def dash_when_empty(default_digits=1):
+    """A filter that shows '–' where there is no figure, and otherwise formats it."""
+    def decorate(format_number):
+        def filter_(value, digits=default_digits):
+            if value is None or value == "":
+                return "–"
+            return format_number(float(value), int(digits))
+        filter_.__name__ = format_number.__name__
+        filter_.__doc__ = format_number.__doc__
+        return register.filter(filter_)
+    return decorate
 
 
-@dash_when_empty
+@dash_when_empty()
 def pct(v, digits):
     """68.04 → '68.0%'."""
     return f"{v:,.{digits}f}%"
 
 
-@dash_when_empty
+@dash_when_empty()
 def rate(v, digits):
     """0.8 → '80.0%'."""
     return f"{100 * v:,.{digits}f}%"
 
 
-@dash_when_empty
+@dash_when_empty()
 def signed(v, digits):
     """A gain with its sign: '+28.0', '−20.0', '0.0'."""
     return ("+" if v > 0 else "−" if v < 0 else "") + f"{abs(v):,.{digits}f}"
 
 
-@register.filter
-def num(value, digits=0):
+@dash_when_empty(default_digits=0)
+def num(v, digits):
     """1234 → '1,234'."""
-    if value is None or value == "":
-        return "–"
-    return f"{float(value):,.{int(digits)}f}"
+    return f"{v:,.{digits}f}"
 
 
 @register.filter
