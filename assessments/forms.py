@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import units_of
-from search.thai import fold_digits
+from volunteerkm.thai import fold_digits
 
 from .models import CODE_ALPHABET, CODE_LENGTH, Participant, TestForm, TrainingSession
 

@@ -6,10 +6,31 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import audit
-from search.thai import normalize
+from volunteerkm.thai import normalize
 
+from . import grading
 from .grading import one, write_turn
 from .models import Attempt, Participant
+
+
+# A phone keeps who its person is in a signed cookie per session, for a month.
+COOKIE_AGE = 60 * 60 * 24 * 30
+
+
+def _cookie_name(session):
+    return f"vkm_p_{session.code}"
+
+
+def current_participant(request, session):
+    """The participant this phone joined `session` as (following merges), or None."""
+    token = request.get_signed_cookie(_cookie_name(session), default="", salt=grading.PARTICIPANT_SALT)
+    return grading.participant_from_token(token, session) if token else None
+
+
+def remember_participant(response, session, participant):
+    response.set_signed_cookie(_cookie_name(session), grading.participant_token(participant),
+                               salt=grading.PARTICIPANT_SALT, max_age=COOKIE_AGE, httponly=True, samesite="Lax")
+    return response
 
 
 def new_device_token() -> str:

@@ -18,7 +18,7 @@ from django.db import transaction
 from knowledge.contentfiles import SLUG, ContentError, dump_yaml
 from knowledge.models import Chapter, Item, KMReport, ReportField
 from knowledge.render import plain_text
-from search.thai import normalize
+from volunteerkm.thai import normalize
 
 from .models import (
     KIND_CHOICES, REPORT_SECTION, BlueprintRule, FormQuestion, Option, Question, TestForm,

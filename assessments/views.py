@@ -2,25 +2,22 @@
 pages (control, projector, results and pairs), and the staff test."""
 import segno
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required as django_login_required
+from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.models import audit, units_of
-from reports.certificates import certificate_for
 
 from . import grading, participants
+from .participants import current_participant, remember_participant
 from .forms import CodeForm, JoinForm, MergeForm, SessionForm, normalize_code
 from .models import KIND_LABELS, POST, PRE, STAFF, Attempt, Participant, TestForm, TrainingSession, section_label
 
-COOKIE_AGE = 60 * 60 * 24 * 30
-# Trainers and staff log in on the site's own login page (not the admin's, which is for editors).
-login_required = django_login_required(login_url=reverse_lazy("accounts:login"))
 PENDING_SALT = "assessments.pending-join"
 CONSENT_TEXT = [
     "เราขอชื่อของคุณ{extra} เพื่อใช้ดูผลแบบทดสอบก่อนและหลังอบรมของคุณคู่กัน และเพื่อให้ผู้จัดอบรมรู้ว่าใครต้องทบทวนเรื่องใด",
@@ -28,15 +25,6 @@ CONSENT_TEXT = [
     "เราไม่นำข้อมูลไปใช้เรื่องอื่น และไม่เปิดเผยต่อผู้อื่น",
     "ถ้าไม่ยินยอม คุณไม่ต้องทำแบบทดสอบในระบบนี้ ขอให้แจ้งผู้จัดอบรม",
 ]
-
-
-def _cookie_name(session):
-    return f"vkm_p_{session.code}"
-
-
-def current_participant(request, session):
-    token = request.get_signed_cookie(_cookie_name(session), default="", salt=grading.PARTICIPANT_SALT)
-    return grading.participant_from_token(token, session) if token else None
 
 
 def _session_by_code(code):
@@ -110,10 +98,7 @@ def consent(request, code):
         return render(request, "assessments/declined.html", {"session": session})
     participant, _ = participants.join(session, name=data["name"], device=data.get("device", ""),
                                        phone=data.get("phone", ""), national_id=data.get("national_id", ""))
-    response = redirect("assessments:take", session.code)
-    response.set_signed_cookie(_cookie_name(session), grading.participant_token(participant),
-                               salt=grading.PARTICIPANT_SALT, max_age=COOKIE_AGE, httponly=True, samesite="Lax")
-    return response
+    return remember_participant(redirect("assessments:take", session.code), session, participant)
 
 
 @never_cache
@@ -174,8 +159,7 @@ def submit(request, code):
         participant = attempt.participant
     response = redirect("assessments:result", session.code, attempt.kind)
     if participant is not None and current_participant(request, session) is None:
-        response.set_signed_cookie(_cookie_name(session), grading.participant_token(participant),
-                                   salt=grading.PARTICIPANT_SALT, max_age=COOKIE_AGE, httponly=True, samesite="Lax")
+        remember_participant(response, session, participant)
     return response
 
 
@@ -198,7 +182,6 @@ def result(request, code, kind):
         "rows": grading.result_rows(attempt), "subscores": _subscores(attempt), "other": other,
         "other_label": KIND_LABELS[other.kind] if other else "",
         "gain": attempt.percent - other.percent if other and kind == POST else None,
-        "certificate": certificate_for(attempt) if kind == POST else None,
     })
 
 

@@ -62,7 +62,7 @@ def main(argv):
     from knowledge.models import GlossaryTerm
     from search.engine import documents
     from search.index import SearchIndex
-    from search.models import SynonymGroup
+    from knowledge.models import SynonymGroup
 
     docs = synthetic_docs(list(documents()), args.docs)
     glossary = [(t.abbr, t.full) for t in GlossaryTerm.objects.all()]

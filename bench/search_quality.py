@@ -47,7 +47,7 @@ def read_questions(path):
 
 
 def is_hit(text, gold):
-    from search.thai import compact
+    from volunteerkm.thai import compact
 
     folded = compact(text)
     return any(compact(g) in folded for g in gold)

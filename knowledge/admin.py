@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Chapter, GlossaryTerm, Item, KMReport, ReportField
+from .models import Chapter, GlossaryTerm, Item, KMReport, ReportField, SynonymGroup
 
 admin.site.site_header = "ระบบจัดการความรู้ อพม. — สำหรับทีม KM"
 admin.site.site_title = "คลังความรู้ อพม."
@@ -63,3 +63,9 @@ class GlossaryTermAdmin(SimpleHistoryAdmin):
     list_display = ["abbr", "full", "certain"]
     list_filter = ["certain"]
     search_fields = ["abbr", "full"]
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__"]
+    search_fields = ["words"]

@@ -1,10 +1,8 @@
 """Content files ⇄ database. Loading is one transaction: all of it or none of it."""
 from django.db import transaction
 
-from search.models import SynonymGroup
-
 from .contentfiles import Tree
-from .models import Chapter, GlossaryTerm, Item, KMReport, ReportField
+from .models import Chapter, GlossaryTerm, Item, KMReport, ReportField, SynonymGroup
 
 REASON = "นำเข้าจากไฟล์เนื้อหา (loadkm)"
 

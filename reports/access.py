@@ -4,17 +4,10 @@ national unit see everything. Aggregates without names (the national dashboard) 
 to anyone who belongs to a unit."""
 from functools import wraps
 
-from django.contrib.auth.decorators import login_required as django_login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.urls import reverse_lazy
 
 from accounts.models import Membership, Unit
-
-
-# Trainers, staff and executives log in on the site's own page (the admin's is for editors).
-LOGIN_URL = reverse_lazy("accounts:login")
-login_required = django_login_required(login_url=LOGIN_URL)
 
 
 def can_see_all(user) -> bool:
@@ -64,7 +57,7 @@ def require(check):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), LOGIN_URL)
+                return redirect_to_login(request.get_full_path())
             if not check(request.user):
                 raise PermissionDenied("ไม่มีสิทธิ์ดูรายงานนี้")
             return view(request, *args, **kwargs)

@@ -9,7 +9,7 @@ import segno
 from django.db import IntegrityError, transaction
 
 from assessments.models import POST, Attempt, TrainingSession
-from search.thai import be_year, thai_date, thai_digits
+from volunteerkm.thai import be_year, thai_date, thai_digits
 
 from .models import Certificate
 from .pdfkit import ACCENT, FONT, INK, MUTED, ThaiPDF

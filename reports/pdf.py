@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from assessments.models import POST, PRE
-from search.thai import thai_date, thai_digits
+from volunteerkm.thai import thai_date, thai_digits
 
 from .pdfkit import ACCENT, BAD, INK, MUTED, POST_COLOUR, PRE_COLOUR, ThaiPDF
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from fpdf import FPDF
 from pythainlp.tokenize import word_tokenize
 
-from search.thai import thai_digits
+from volunteerkm.thai import thai_digits
 
 FONT_DIR = Path(settings.BASE_DIR) / "volunteerkm" / "static" / "fonts"
 FONT = "Sarabun"

@@ -31,11 +31,12 @@ from assessments.models import (
 )
 from knowledge.models import Chapter, Item
 
+from volunteerkm.thai import thai_digits, thai_month_year
+
 from . import stats
 from .models import BINS, SectionSummary, SessionSummary
 
 CENTRAL = "ส่วนกลาง"  # units without a province
-THAI_MONTHS_SHORT = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
 WEAK_COUNT = 3
 
 
@@ -52,8 +53,6 @@ class Period:
 
     @classmethod
     def fiscal(cls, be_year: int | None, quarter: int | None = None):
-        from search.thai import thai_digits
-
         if not be_year:
             return cls()
         ce = be_year - 543
@@ -399,13 +398,7 @@ def province_report(province: str, period: Period = Period(), refresh: bool = Tr
 
 
 def _month_label(d):
-    from search.thai import thai_digits
-
-    if d is None:
-        return "–"
-    if isinstance(d, datetime):
-        d = d.date()
-    return f"{THAI_MONTHS_SHORT[d.month - 1]} {thai_digits(str(d.year + 543)[-2:])}"
+    return thai_month_year(d) if d is not None else "–"
 
 
 # --------------------------------------------------------------------------- one session

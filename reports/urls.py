@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/exports/", views.export, name="export"),
     path("reports/exports/<uuid:pk>/", views.job, name="job"),
     path("reports/exports/<uuid:pk>/file", views.job_file, name="job_file"),
+    path("j/<str:code>/certificate/", views.my_certificate, name="my_certificate"),
     path("c/<str:token>/", views.verify, name="verify"),
     path("c/<str:token>/pdf", views.certificate_pdf, name="certificate_pdf"),
 ]

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Min
 from django.http import Http404, HttpResponse
@@ -6,11 +7,12 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from accounts.models import Unit
+from assessments.forms import normalize_code
 from assessments.models import POST, PRE, STAFF, Attempt, TestForm, TrainingSession
+from assessments.participants import current_participant
 
 from . import access, charts, jobs, queries
-from .access import login_required
-from .certificates import certificates_pdf
+from .certificates import certificate_for, certificates_pdf
 from .models import Certificate, ExportJob
 
 SERIES = [("ก่อนอบรม", "pre"), ("หลังอบรม", "post")]
@@ -283,6 +285,18 @@ def _certificate_from_token(token):
     if code is None:
         return None
     return Certificate.objects.select_related("attempt", "session__unit").filter(code=code).first()
+
+
+def my_certificate(request, code):
+    """A volunteer's own certificate, issued the first time they ask for it after passing
+    the post-test; the phone's participant cookie says who they are."""
+    session = TrainingSession.objects.filter(code=normalize_code(code)).first()
+    participant = current_participant(request, session) if session else None
+    attempt = participant.attempts.filter(kind=POST).first() if participant else None
+    cert = certificate_for(attempt) if attempt else None
+    if cert is None:
+        raise Http404("ยังไม่มีวุฒิบัตร: วุฒิบัตรออกให้ผู้ที่ผ่านเกณฑ์แบบทดสอบหลังอบรม")
+    return redirect(cert.get_absolute_url())
 
 
 def verify(request, token):

@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_datetime
 
 from assessments.models import POST, PRE, Answer, Attempt, Participant, TrainingSession, section_label
 from accounts.models import Unit
-from search.thai import thai_date
+from volunteerkm.thai import MONTHS_SHORT, thai_date
 
 from . import queries, stats
 from .xlsxkit import Sheet, write_workbook
@@ -26,7 +26,7 @@ def be_date(d):
     """'5 มี.ค. 2569': a training date in the Buddhist Era, as text (Excel has no BE dates)."""
     if isinstance(d, str):
         d = date.fromisoformat(d[:10])
-    return f"{d.day} {queries.THAI_MONTHS_SHORT[d.month - 1]} {d.year + 543}" if d else None
+    return f"{d.day} {MONTHS_SHORT[d.month - 1]} {d.year + 543}" if d else None
 
 
 def be_datetime(at, tz):

@@ -1,14 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from .models import SearchClick, SearchQuery, SynonymGroup
-
-
-@admin.register(SynonymGroup)
-class SynonymGroupAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__"]
-    search_fields = ["words"]
-
+from .models import SearchClick, SearchQuery
 
 class SearchClickInline(admin.TabularInline):
     model = SearchClick

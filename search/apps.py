@@ -7,10 +7,9 @@ class SearchConfig(AppConfig):
     name = "search"
 
     def ready(self):
-        from knowledge.models import Chapter, GlossaryTerm, Item, KMReport, ReportField
+        from knowledge.models import Chapter, GlossaryTerm, Item, KMReport, ReportField, SynonymGroup
 
         from .engine import content_changed
-        from .models import SynonymGroup
 
         for model in (KMReport, ReportField, Chapter, Item, GlossaryTerm, SynonymGroup):
             post_save.connect(content_changed, sender=model, dispatch_uid=f"search-{model.__name__}-save")

@@ -6,7 +6,9 @@ from knowledge.models import GlossaryTerm, Item, ReportField
 from knowledge.render import plain_text
 
 from .index import Doc, SearchIndex
-from .models import IndexStamp, SynonymGroup
+from knowledge.models import SynonymGroup
+
+from .models import IndexStamp
 
 _lock = threading.Lock()
 _cached: tuple = ("", None)  # (stamp, SearchIndex)

@@ -3,7 +3,7 @@
 Each document is indexed twice: as words (nlpo3 segmentation, glossary abbreviations
 added where their full form is written) and as character bigrams of the spaceless
 text, which keeps partial words, compounds and typos findable. Titles are separate
-fields with a higher weight. A query is analysed by search.thai: question words dropped,
+fields with a higher weight. A query is analysed by search.analysis: question words dropped,
 typos fixed against the index vocabulary, abbreviations and thesaurus synonyms added.
 """
 import re
@@ -12,15 +12,9 @@ from dataclasses import dataclass, field
 import tantivy
 from django.utils.html import escape
 
-from .thai import (
-    QUESTION_WORDS,
-    Phrases,
-    Segmenter,
-    Speller,
-    abbreviation_aliases,
-    fold_digits,
-    search_form,
-)
+from volunteerkm.thai import fold_digits
+
+from .analysis import QUESTION_WORDS, Phrases, Segmenter, Speller, abbreviation_aliases, search_form
 
 # Ranking weights, chosen by bench/search_quality.py on the dev and extra question sets.
 WORD_WEIGHT = 0.7  # the rest goes to character bigrams

@@ -12,7 +12,7 @@ from knowledge.views import MAIN_REPORT
 
 from . import engine
 from .models import SearchClick, SearchQuery
-from .thai import normalize
+from volunteerkm.thai import normalize
 
 MAX_QUERY = 200
 PAGE_RESULTS = 20

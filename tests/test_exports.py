@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from assessments.models import Attempt
 from reports import jobs, pdf, queries
 from reports.models import ExportJob
+from volunteerkm.thai import MONTHS_SHORT
 from tests.test_reports_queries import known  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,7 @@ def test_session_workbook_has_every_sheet_with_thai_headers(client, known, km_te
     assert ["ก้อง", "หลังอบรม", 5, "rq-5-1", "หมวดที่ 5", "b", "a", "ผิด"] in [r[1:9] for r in answers]
     # submitted: Bangkok time, Buddhist Era
     submitted = timezone.localtime(Attempt.objects.get(participant__name="ก้อง", kind="post").submitted_at)
-    expected = f"{submitted.day} {queries.THAI_MONTHS_SHORT[submitted.month - 1]} {submitted.year + 543} {submitted:%H:%M}"
+    expected = f"{submitted.day} {MONTHS_SHORT[submitted.month - 1]} {submitted.year + 543} {submitted:%H:%M}"
     assert next(r[9] for r in answers if r[1] == "ก้อง" and r[2] == "หลังอบรม") == expected
 
     sections = rows(wb["รายหมวด"])

@@ -12,7 +12,7 @@ from assessments.models import Question, QuestionVersion, TestForm
 from assessments.questionfiles import certain_text, review_passages, squash
 from knowledge.models import Chapter, Item, ReportField
 from knowledge.render import plain_text
-from search.thai import normalize
+from volunteerkm.thai import normalize
 
 from .conftest import CONTENT
 

@@ -15,19 +15,22 @@ def take_post_test(session, name, wrong):
     join(phone, session, name=name)
     page = read_test_page(phone, session)
     submit_form(phone, session, page, correct_answers(page["questions"], wrong=wrong))
-    return phone.get(f"/j/{session.code}/result/post/").content.decode()
+    return phone, phone.get(f"/j/{session.code}/result/post/").content.decode()
 
 
 def test_passing_the_post_test_links_to_the_certificate(session):
     session.set_phase("post", "open")
-    html = take_post_test(session, "สมศรี ใจดี", wrong=0)
-    link = re.search(r'href="(/c/[^"]+/)"[^>]*>ดูและดาวน์โหลดวุฒิบัตร', html)
+    phone, html = take_post_test(session, "สมศรี ใจดี", wrong=0)
+    link = re.search(r'href="([^"]+)"[^>]*>ดูและดาวน์โหลดวุฒิบัตร', html)
     assert link, "ผู้ผ่านเกณฑ์ต้องเห็นลิงก์วุฒิบัตร"
-    verify = Client().get(link.group(1))
+    issued = phone.get(link.group(1))
+    assert issued.status_code == 302 and issued["Location"].startswith("/c/")
+    verify = Client().get(issued["Location"])
     assert verify.status_code == 200 and "สมศรี ใจดี" in verify.content.decode()
 
-    failed = take_post_test(session, "สมชาย ลองดู", wrong=10)
+    other_phone, failed = take_post_test(session, "สมชาย ลองดู", wrong=10)
     assert "ยังไม่ผ่านเกณฑ์" in failed and "ดูและดาวน์โหลดวุฒิบัตร" not in failed
+    assert other_phone.get(link.group(1)).status_code == 404
     assert Certificate.objects.filter(participant__name="สมชาย ลองดู").count() == 0
 
 

@@ -4,7 +4,8 @@ import pytest
 
 from knowledge.models import GlossaryTerm, Item, ReportField
 from search import engine
-from search.models import IndexStamp, SynonymGroup
+from knowledge.models import SynonymGroup
+from search.models import IndexStamp
 
 pytestmark = pytest.mark.django_db
 

@@ -123,7 +123,8 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 3600
 
-LOGIN_URL = "/admin/login/"
+# Trainers, staff and executives log in on the site's own page (the admin has its own).
+LOGIN_URL = "accounts:login"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -1,7 +1,8 @@
+"""Template filters for Thai display: {% load thai %} then |thaidate and |thainum."""
 from django import template
 from django.utils import timezone
 
-from search.thai import thai_date, thai_digits
+from volunteerkm.thai import thai_date, thai_digits
 
 register = template.Library()
 
@@ -18,4 +19,5 @@ def thaidate(value):
 
 @register.filter
 def thainum(value):
+    """Arabic digits → Thai digits."""
     return thai_digits(value)

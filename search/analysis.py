@@ -1,111 +1,24 @@
-"""Thai text handling: the one place that normalises, segments and dates Thai text.
-
-Everything else in the project calls these functions, so search, import and display
-agree on what two strings "are the same".
-"""
+"""Search analysis of Thai text: the search form of a text (abbreviation dots dropped),
+word segmentation with the domain's own words (nlpo3), phrases, abbreviations and typo
+fixing. Normalisation itself is volunteerkm.thai, shared by every app."""
+import hashlib
+import os
 import re
-import unicodedata
-from datetime import date, datetime
+import tempfile
 from functools import lru_cache
 
-from pythainlp import thai_above_vowels, thai_below_vowels, thai_follow_vowels, thai_lead_vowels, thai_tonemarks
+from nlpo3 import load_dict
+from nlpo3 import segment as nlpo3_segment
 from pythainlp.corpus import thai_words
-from pythainlp.tokenize import Tokenizer
-from pythainlp.util import normalize as pythainlp_normalize
-from pythainlp.util import thai_strftime
+from rapidfuzz import fuzz, process
 
-THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
-_DIGIT_FOLD = str.maketrans(THAI_DIGITS, "0123456789")
-_TO_THAI_DIGITS = str.maketrans("0123456789", THAI_DIGITS)
-# Zero-width and invisible characters that phones and PDFs leave in copied text.
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_SPACES = re.compile(r"\s+")
-# NIKHAHIT + SARA AA typed as two keys is the composed SARA AM.
-_SARA_AM = re.compile("\u0e4d\u0e32")
-BE_OFFSET = 543
-# Where pythainlp's normalize could change anything: a dangling mark at the start or after
-# a space, เเ, a tone mark before a vowel, nikhahit, a follow vowel before a tone mark,
-# lakkhangyao, a repeated vowel or sign, repeated tone marks. Text without any of these
-# (almost all text) skips its thirty-odd regular expressions.
-_DANGLING = f"{thai_above_vowels}{thai_below_vowels}{thai_tonemarks}\u0e3a\u0e4c\u0e4d\u0e4e"
-_NO_REPEAT = f"{thai_follow_vowels}{thai_lead_vowels}{thai_above_vowels}{thai_below_vowels}\u0e3a\u0e4c\u0e4d\u0e4e"
-_PYTHAINLP_MAY_CHANGE = re.compile(
-    f"^ ?[{_DANGLING}]| [{_DANGLING}]|\u0e40\u0e40|[{thai_tonemarks}\u0e4c][{thai_above_vowels}{thai_below_vowels}]"
-    f"|\u0e4d|[{thai_follow_vowels}][{thai_tonemarks}]|\u0e45|([{_NO_REPEAT}]) *\\1|[{thai_tonemarks}]{{2,}}"
-)
-
-
-def _pythainlp_normalize(text: str) -> str:
-    """pythainlp.util.normalize for text whose whitespace is already single spaces."""
-    return pythainlp_normalize(text) if _PYTHAINLP_MAY_CHANGE.search(text) else text.strip()
-
-
-def fold_digits(text: str) -> str:
-    """Thai digits → Arabic digits (๒๕๖๔ → 2564)."""
-    return text.translate(_DIGIT_FOLD)
-
-
-def thai_digits(text) -> str:
-    return str(text).translate(_TO_THAI_DIGITS)
-
-
-def normalize(text: str) -> str:
-    """Canonical form for comparing and indexing: NFC, no invisible characters, Arabic
-    digits, composed vowels in the right order, Latin in lower case, single spaces."""
-    text = unicodedata.normalize("NFC", text or "")
-    text = _INVISIBLE.sub("", text)
-    text = _SARA_AM.sub("\u0e33", _SPACES.sub(" ", text))
-    text = _pythainlp_normalize(text)
-    text = fold_digits(text).lower()
-    return _SPACES.sub(" ", text).strip()
-
-
-def compact(text: str) -> str:
-    """Normalised text without any spaces: how a Thai reader compares phrases."""
-    return normalize(text).replace(" ", "")
+from volunteerkm.thai import normalize
 
 
 @lru_cache(maxsize=1)
 def _base_words() -> frozenset:
     return frozenset(thai_words())
 
-
-_tokenizers: dict = {}
-
-
-def tokenizer(domain_words: frozenset = frozenset()) -> Tokenizer:
-    """A newmm tokenizer whose dictionary is PyThaiNLP's plus the domain's own words
-    (abbreviations, terms from the glossary), cached per dictionary."""
-    tok = _tokenizers.get(domain_words)
-    if tok is None:
-        tok = Tokenizer(custom_dict=_base_words() | domain_words, engine="newmm")
-        _tokenizers.clear()  # only the current dictionary is worth keeping
-        _tokenizers[domain_words] = tok
-    return tok
-
-
-def segment(text: str, domain_words: frozenset = frozenset()) -> list[str]:
-    """Word tokens of normalised text, spaces and punctuation dropped."""
-    words = tokenizer(domain_words).word_tokenize(normalize(text))
-    return [w for w in (w.strip(" .,;:!?()[]{}\"'“”‘’/-–—=|") for w in words) if w]
-
-
-def be_year(value) -> int:
-    """Buddhist-Era year (พ.ศ. = ค.ศ. + 543)."""
-    return value.year + BE_OFFSET
-
-
-def thai_date(value, digits: str = "thai") -> str:
-    """'24 พฤศจิกายน พ.ศ. ๒๕๖๙' — the date form of Thai official documents."""
-    if value is None:
-        return ""
-    if isinstance(value, date) and not isinstance(value, datetime):
-        value = datetime(value.year, value.month, value.day)
-    text = thai_strftime(value, "%-d %B พ.ศ. %Y")
-    return thai_digits(text) if digits == "thai" else text
-
-
-# --- Search analysis -------------------------------------------------------------
 # Question words and particles: people type them, documents do not answer with them.
 QUESTION_WORDS = frozenset("""
 ไหม มั้ย ไม๊ มั๊ย หรือไม่ หรือเปล่า รึเปล่า เปล่า ป่าว หรือยัง
@@ -142,12 +55,6 @@ class Segmenter:
 
     @classmethod
     def _load(cls, words: frozenset) -> str:
-        import hashlib
-        import os
-        import tempfile
-
-        from nlpo3 import load_dict
-
         content = "\n".join(sorted(words))
         name = "volunteerkm-" + hashlib.sha1(content.encode()).hexdigest()[:16]
         if name not in cls._loaded:
@@ -162,8 +69,6 @@ class Segmenter:
         return name
 
     def tokens(self, text: str) -> list[str]:
-        from nlpo3 import segment as nlpo3_segment
-
         out = []
         for tok in nlpo3_segment(search_form(text), self.name):
             tok = tok.strip(_TOKEN_EDGE)
@@ -235,8 +140,6 @@ class Speller:
 
     def fixes(self, tokens: list[str], is_known) -> list[tuple[int, int, str, float]]:
         """[(start, end, word, score)]: tokens[start:end] should read `word`."""
-        from rapidfuzz import fuzz, process
-
         found = []
         for i, tok in enumerate(tokens):
             if is_known(tok) or any(s <= i < e for s, e, _, _ in found):

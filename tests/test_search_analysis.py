@@ -1,0 +1,53 @@
+"""search.analysis: the search form of text, segmentation with the domain's words, phrases, typo fixing."""
+from hypothesis import given
+
+from search.analysis import QUESTION_WORDS, Phrases, Segmenter, Speller, abbreviation_aliases, search_form
+from tests.strategies import thaiish
+
+
+@given(thaiish)
+def test_search_form_is_idempotent(text):
+    assert search_form(search_form(text)) == search_form(text)
+
+
+def test_abbreviation_dots_and_marks_do_not_matter_to_search():
+    assert search_form("อพม.") == search_form("อพม") == "อพม"
+    assert search_form("ระเบียบฯ พ.ศ. ๒๕๖๔ ข้อ 2.5") == "ระเบียบ พศ 2564 ข้อ 2.5"
+
+
+def test_segmentation_keeps_domain_abbreviations_whole():
+    seg = Segmenter({"อพม.", "กอพม.", "ศปง."})
+    assert seg.tokens("สมัครอพม.ออนไลน์ได้ไหม") == ["สมัคร", "อพม", "ออนไลน์", "ได้", "ไหม"]
+    assert "กอพม" in seg.tokens("กอพม.จังหวัด") and "อพม" not in seg.tokens("กอพม.จังหวัด")
+    assert seg.tokens("ระเบียบ อพม. พ.ศ. ๒๕๖๔") == seg.tokens("ระเบียบ อพม พศ 2564")
+
+
+def test_question_words_are_listed():
+    assert {"ไหม", "อย่างไร", "อะไรบ้าง", "หรือเปล่า", "ยังไง"} <= QUESTION_WORDS
+    assert "สมัคร" not in QUESTION_WORDS
+
+
+def test_abbreviation_aliases_include_the_full_form_and_its_parenthesised_name():
+    key, names = abbreviation_aliases("ศปง. อพม.", "ศูนย์ประสานงานอาสาสมัครพัฒนาสังคมและความมั่นคงของมนุษย์")
+    assert key == "ศปงอพม" and "ศูนย์ประสานงานอาสาสมัครพัฒนาสังคมและความมั่นคงของมนุษย์" in names
+    key, names = abbreviation_aliases("KM", "การจัดการความรู้ (Knowledge Management)")
+    assert key == "km" and "Knowledge Management" in names and any(n.strip() == "การจัดการความรู้" for n in names)
+    assert abbreviation_aliases("กปม.", "") == ("กปม", ["กปม."])
+
+
+def test_phrases_are_found_longest_first_at_each_start():
+    phrases = Phrases({("ศปง", "อพม"): "centre", ("ศปง",): "short", ("กทม",): "bkk"})
+    assert phrases.find(["ศปง", "อพม", "กทม"]) == [(0, 2, "centre"), (0, 1, "short"), (2, 3, "bkk")]
+    assert phrases.find(["อพม", "ศปง"]) == [(1, 2, "short")]
+
+
+def test_speller_fixes_phone_typos_to_known_words():
+    seg = Segmenter()
+    speller = Speller(["คุณสมบัติ", "จรรยาบรรณ", "เครื่องแบบ", "ลาออก"])
+    vocab = {"อพม", "คุณสมบัติ", "จรรยาบรรณ", "เครื่องแบบ", "ลาออก"}
+    known = lambda t: t in vocab  # noqa: E731
+    for typed, meant in [("คุณสมบติ", "คุณสมบัติ"), ("จรรยาบรรน", "จรรยาบรรณ"), ("เครื่องแบ", "เครื่องแบบ")]:
+        tokens = seg.tokens(typed)
+        fixes = speller.fixes(tokens, known)
+        assert [f[2] for f in fixes] == [meant], (typed, tokens, fixes)
+    assert speller.fixes(seg.tokens("ฟุตบอลโลก"), known) == []
