@@ -212,7 +212,7 @@ def unpack(files, root: Path):
     """Uploaded zip (as exported) or YAML files → a questions folder. YAML files other than
     forms.yaml belong to the main KM report."""
     root.mkdir(parents=True)
-    report = KMReport.objects.order_by("id").first()
+    report = KMReport.objects.main()
     for upload in files:
         name = Path(upload.name).name
         if name.endswith(".zip"):

@@ -2,6 +2,7 @@
 
 Every model keeps a full revision history (who, when, what) through django-simple-history.
 """
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -22,6 +23,13 @@ FIELD_KEYS = [
 ]
 
 
+class KMReportQuerySet(models.QuerySet):
+    def main(self):
+        """The KM report the site opens with (settings.KM_MAIN_REPORT), else the first one;
+        None while there is no content."""
+        return self.filter(slug=settings.KM_MAIN_REPORT).first() or self.order_by("id").first()
+
+
 class KMReport(models.Model):
     """One unit's KM report ("1 หน่วยงาน 1 KM")."""
 
@@ -33,6 +41,8 @@ class KMReport(models.Model):
     intro = models.TextField("คำนำ", blank=True)
     updated_at = models.DateTimeField("ปรับปรุงเมื่อ", auto_now=True)
     history = HistoricalRecords()
+
+    objects = KMReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = "รายงาน KM"

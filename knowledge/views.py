@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -6,16 +5,13 @@ from django.shortcuts import get_object_or_404, render
 from .models import Chapter, GlossaryTerm, Item, KMReport
 from .render import plain_text, render_markdown
 
-MAIN_REPORT = getattr(settings, "KM_MAIN_REPORT", "regulation-2564")
-
-
 def visible_items(request):
     """Editors see drafts; everyone else sees published items only."""
     return Item.objects.all() if request.user.is_staff else Item.objects.published()
 
 
 def main_report():
-    report = KMReport.objects.filter(slug=MAIN_REPORT).first() or KMReport.objects.first()
+    report = KMReport.objects.main()
     if report is None:
         raise Http404("ยังไม่มีเนื้อหาความรู้ในระบบ")
     return report

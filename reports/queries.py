@@ -29,7 +29,7 @@ from accounts.models import Unit
 from assessments.models import (
     POST, PRE, REPORT_SECTION, STAFF, Answer, Attempt, SubScore, TrainingSession, section_label,
 )
-from knowledge.models import Chapter, Item
+from knowledge.models import Chapter, Item, KMReport
 
 from volunteerkm.thai import thai_digits, thai_month_year
 
@@ -310,8 +310,7 @@ def _sections_out(agg, weak_count, report=None):
         if r["chapter"]:
             r["items"] = items_by_chapter[r["chapter"].id]
         elif r["section"] == REPORT_SECTION:
-            from knowledge.models import KMReport
-            km = KMReport.objects.first()
+            km = KMReport.objects.main()
             r["url"] = km.get_absolute_url() if km else ""
     return out
 

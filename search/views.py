@@ -8,7 +8,6 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET
 
 from knowledge.models import GlossaryTerm, KMReport
-from knowledge.views import MAIN_REPORT
 
 from . import engine
 from .models import SearchClick, SearchQuery
@@ -40,7 +39,7 @@ def search_page(request):
         context["results"] = results
         context["hits"] = [(hit, _click_url(logged, rank, hit.doc.url)) for rank, hit in enumerate(results.hits, 1)]
         if not results.hits:
-            report = KMReport.objects.filter(slug=MAIN_REPORT).first() or KMReport.objects.first()
+            report = KMReport.objects.main()
             context["chapters"] = report.chapters.all() if report else []
             context["terms"] = GlossaryTerm.objects.exclude(full="")
     status = 400 if context["error"] else 200

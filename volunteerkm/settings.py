@@ -139,3 +139,5 @@ LOGGING = {
 }
 
 KM_CONTENT_DIR = Path(os.environ.get("KM_CONTENT_DIR", BASE_DIR / "content"))
+# The KM report the home page opens with.
+KM_MAIN_REPORT = os.environ.get("KM_MAIN_REPORT", "regulation-2564")
