@@ -5,14 +5,15 @@ PORT ?= 8000
 WORKERS ?= 3
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install run serve test test-sqlite test-postgres clean
+.PHONY: install run serve test test-sqlite test-postgres lint bench lock clean
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Installs the pinned versions of requirements/constraints.txt (see `make lock`).
+$(VENV)/.installed: pyproject.toml requirements/constraints.txt
 	python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -c requirements/constraints.txt -e '.[test,dev]'
 	touch $@
 
 # Set up (idempotently) and serve with gunicorn; whitenoise serves the static files.
@@ -40,6 +41,25 @@ test-postgres:
 	else \
 		echo "SKIPPED: no PostgreSQL answers at $(PG_URL); the PostgreSQL run of the suite was skipped."; \
 	fi
+
+# ruff (style, bugs, imports) and import-linter (the layers in pyproject.toml).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+# Every benchmark, one after the other; each prints its figures (README, "Benchmarks").
+bench: install
+	$(BIN)/pip install -q -c requirements/constraints.txt -e '.[bench]'
+	$(BIN)/python bench/search_quality.py
+	$(BIN)/python bench/search_latency.py
+	$(BIN)/python bench/training_day.py
+	$(BIN)/python bench/training_day.py --db postgres --pg-url $(PG_URL)
+	$(BIN)/python bench/analytics_scale.py
+
+# Upgrade the pinned versions: resolve pyproject.toml's ranges afresh, then `make install`.
+lock: install
+	$(BIN)/pip-compile -q --upgrade --all-extras --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file requirements/constraints.txt pyproject.toml
 
 clean:
 	rm -rf $(VENV) var

@@ -59,10 +59,9 @@ def main(argv):
     parser.add_argument("--queries", type=int, default=300)
     args = parser.parse_args(argv)
     sq.setup_django()
-    from knowledge.models import GlossaryTerm
+    from knowledge.models import GlossaryTerm, SynonymGroup
     from search.engine import documents
     from search.index import SearchIndex
-    from knowledge.models import SynonymGroup
 
     docs = synthetic_docs(list(documents()), args.docs)
     glossary = [(t.abbr, t.full) for t in GlossaryTerm.objects.all()]

@@ -103,8 +103,9 @@ class FTS5TrigramSearch:
 def evaluate(name, search, questions):
     rows = [scores(search(q["q"]), q["gold"]) for q in questions]
     n = len(rows) or 1
+    misses = [q["q"] for q, r in zip(questions, rows, strict=True) if not r[0]]
     return {"method": name, "HR@1": sum(r[0] for r in rows) / n, "HR@5": sum(r[1] for r in rows) / n,
-            "MRR@10": sum(r[2] for r in rows) / n, "misses": [q["q"] for q, r in zip(questions, rows) if not r[0]]}
+            "MRR@10": sum(r[2] for r in rows) / n, "misses": misses}
 
 
 def main(argv):

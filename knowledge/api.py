@@ -84,7 +84,8 @@ def chapter(request, report: str, chapter: str):
 
 @router.get("/reports/{report}/items/{item}", response=ItemOut, summary="เรื่องความรู้เรื่องเดียว")
 def item(request, report: str, item: str):
-    obj = get_object_or_404(Item.objects.published().select_related("chapter__report"), chapter__report__slug=report, slug=item)
+    items = Item.objects.published().select_related("chapter__report")
+    obj = get_object_or_404(items, chapter__report__slug=report, slug=item)
     return item_out(obj)
 
 

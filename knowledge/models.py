@@ -138,12 +138,12 @@ class Item(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("knowledge:item", args=[self.chapter.report.slug, self.chapter.slug, self.slug])
+
     @property
     def needs_review(self):
         return bool(self.review.strip())
-
-    def get_absolute_url(self):
-        return reverse("knowledge:item", args=[self.chapter.report.slug, self.chapter.slug, self.slug])
 
 
 class GlossaryTerm(models.Model):

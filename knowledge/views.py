@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from .models import Chapter, GlossaryTerm, Item, KMReport
 from .render import plain_text, render_markdown
 
+
 def visible_items(request):
     """Editors see drafts; everyone else sees published items only."""
     return Item.objects.all() if request.user.is_staff else Item.objects.published()

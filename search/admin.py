@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from .models import SearchClick, SearchQuery
 
+
 class SearchClickInline(admin.TabularInline):
     model = SearchClick
     extra = 0

@@ -2,12 +2,10 @@
 IndexStamp shows that searchable content changed (in this process or any other)."""
 import threading
 
-from knowledge.models import GlossaryTerm, Item, ReportField
+from knowledge.models import GlossaryTerm, Item, ReportField, SynonymGroup
 from knowledge.render import plain_text
 
 from .index import Doc, SearchIndex
-from knowledge.models import SynonymGroup
-
 from .models import IndexStamp
 
 _lock = threading.Lock()

@@ -24,9 +24,9 @@ QUESTION_PHRASE_WEIGHT = 0.3  # of a synonym group that only says what is asked 
 KNOWN_WORD_GRAM_WEIGHT = 0.3  # of a bigram inside a word the index knows
 SYNONYM_TIE_BREAKER = 0.3  # of the other synonyms a document also uses, this share counts
 FUNCTION_WORD_WEIGHT = 0.2
-MIN_GRAM_COVERAGE = 0.6
+MIN_GRAM_COVERAGE = 0.6  # a hit that matches no word must contain this share of the query's bigrams
 MIN_SHARE_OF_TOP = 0.15  # hits scoring below this share of the best hit are noise
-COMMON_GRAM_SHARE = 0.5  # bigrams in more than this share of documents barely rank but cost the most  # a hit that matches no word must contain this share of the query's bigrams
+COMMON_GRAM_SHARE = 0.5  # bigrams in more than this share of documents barely rank but cost the most
 
 # Words too common to make a passage relevant: not highlighted, not used to pick snippets.
 FUNCTION_WORDS = frozenset(
@@ -88,7 +88,8 @@ class Analyzer:
             abbr_words.update(search_form(abbr).split())
             concepts[key] = names
         # Abbreviations written in the thesaurus (อบต.) are words too.
-        abbr_words.update(search_form(w) for words in synonym_groups for w in words if "." in w and " " not in w.strip())
+        abbr_words.update(search_form(w) for words in synonym_groups for w in words
+                          if "." in w and " " not in w.strip())
         base = Segmenter(abbr_words)
         # Full forms and thesaurus phrases are dictionary words as well, so that the words
         # around them cannot swallow their first or last syllable ("ของกอง|กิจการ"); each is
@@ -205,7 +206,8 @@ class Analyzer:
                     grams[g] = min(grams[g], KNOWN_WORD_GRAM_WEIGHT)
         highlight = {h for h in highlight if (len(h) > 2 or h.isdigit() or (h.isascii() and len(h) > 1))
                      and h not in FUNCTION_WORDS}
-        return AnalysedQuery(words=words, synonyms=synonyms, grams=grams, highlight=highlight, did_you_mean=did_you_mean)
+        return AnalysedQuery(words=words, synonyms=synonyms, grams=grams, highlight=highlight,
+                             did_you_mean=did_you_mean)
 
 
 class Vocabulary(set):
@@ -232,8 +234,9 @@ class SearchIndex:
         self.analyzer = Analyzer(glossary, synonym_groups)
         self.schema = _schema()
         self.index = tantivy.Index(self.schema)
-        self.index.register_tokenizer("words", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
-        self.index.register_tokenizer("bigrams", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(2, 2, False)).build())
+        analyzer = tantivy.TextAnalyzerBuilder
+        self.index.register_tokenizer("words", analyzer(tantivy.Tokenizer.whitespace()).build())
+        self.index.register_tokenizer("bigrams", analyzer(tantivy.Tokenizer.ngram(2, 2, False)).build())
         writer = self.index.writer(heap_size=200_000_000, num_threads=2)
         vocab = set()
         for n, doc in enumerate(self.docs):
@@ -262,7 +265,7 @@ class SearchIndex:
 
         def field_queries(fields, term, boost):
             return [tantivy.Query.boost_query(term_query(name, term), boost * field_boost)
-                    for name, field_boost in zip(fields, (TITLE_BOOST, 1.0))]
+                    for name, field_boost in zip(fields, (TITLE_BOOST, 1.0), strict=True)]
 
         words = ("title_words", "body_words")
         total = sum(analysed.words.values()) + sum(max(g.values()) for g in analysed.synonyms) or 1
@@ -271,7 +274,8 @@ class SearchIndex:
         for others in analysed.synonyms:
             alternatives = [q for term, weight in others.items()
                             for q in field_queries(words, term, WORD_WEIGHT * weight / total)]
-            clauses.append((tantivy.Occur.Should, tantivy.Query.disjunction_max_query(alternatives, SYNONYM_TIE_BREAKER)))
+            either = tantivy.Query.disjunction_max_query(alternatives, SYNONYM_TIE_BREAKER)
+            clauses.append((tantivy.Occur.Should, either))
 
         common = COMMON_GRAM_SHARE * self.searcher.num_docs
         grams = {g: w for g, w in analysed.grams.items() if self.searcher.doc_freq("body_grams", g) <= common}
@@ -331,7 +335,8 @@ def snippet(text: str, pattern, width: int = 160) -> str:
         return escape(cut) + ("…" if len(text) > width else "")
     best, best_count = 0, -1
     for i, m in enumerate(matches):
-        distinct = {fold_digits(x.group(0)).lower().replace(".", "") for x in matches[i:] if x.start() < m.start() + width}
+        distinct = {fold_digits(x.group(0)).lower().replace(".", "")
+                    for x in matches[i:] if x.start() < m.start() + width}
         if len(distinct) > best_count:
             best, best_count = i, len(distinct)
     start = max(0, matches[best].start() - 30)

@@ -11,6 +11,9 @@ class IndexStamp(models.Model):
     stamp = models.CharField(max_length=32, default="")
     changed_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self):
+        return self.stamp
+
     @classmethod
     def current(cls) -> str:
         return cls.objects.filter(pk=1).values_list("stamp", flat=True).first() or ""
@@ -54,3 +57,6 @@ class SearchClick(models.Model):
     class Meta:
         verbose_name = "การเปิดผลค้นหา"
         verbose_name_plural = "การเปิดผลค้นหา"
+
+    def __str__(self):
+        return self.url

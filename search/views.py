@@ -8,10 +8,10 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET
 
 from knowledge.models import GlossaryTerm, KMReport
+from volunteerkm.thai import normalize
 
 from . import engine
 from .models import SearchClick, SearchQuery
-from volunteerkm.thai import normalize
 
 MAX_QUERY = 200
 PAGE_RESULTS = 20

@@ -48,9 +48,10 @@ class Command(BaseCommand):
     def read_batch(self, path):
         """All questions first, so a bad line stops the run before any output."""
         try:
-            lines = open(path, encoding="utf-8").read().splitlines()
+            with open(path, encoding="utf-8") as f:
+                lines = f.read().splitlines()
         except OSError as e:
-            raise CommandError(f"เปิดไฟล์ {path} ไม่ได้: {e.strerror}")
+            raise CommandError(f"เปิดไฟล์ {path} ไม่ได้: {e.strerror}") from e
         queries = []
         for n, line in enumerate(lines, 1):
             if not line.strip():
@@ -58,7 +59,7 @@ class Command(BaseCommand):
             try:
                 q = json.loads(line)["q"]
             except (ValueError, KeyError, TypeError):
-                raise CommandError(f'{path} บรรทัด {n}: ต้องเป็น JSON แบบ {{"q": "..."}}')
+                raise CommandError(f'{path} บรรทัด {n}: ต้องเป็น JSON แบบ {{"q": "..."}}') from None
             if not isinstance(q, str):
                 raise CommandError(f"{path} บรรทัด {n}: q ต้องเป็นข้อความ")
             queries.append(q)
