@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import audit, units_of
 
 from . import grading, participants
-from .participants import current_participant, remember_participant
+from .participants import COOKIE_AGE, current_participant, remember_participant
 from .forms import CodeForm, JoinForm, MergeForm, SessionForm, normalize_code
 from .models import KIND_LABELS, POST, PRE, STAFF, Attempt, Participant, TestForm, TrainingSession, section_label
 
