@@ -19,7 +19,7 @@ class ContentError(Exception):
         super().__init__(f"{where}: {message}")
 
 
-def read_text(path: Path) -> str:
+def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -58,7 +58,7 @@ class Entry:
 
 
 def read_yaml_list(path: Path) -> list[Entry]:
-    node, data = _parse(read_text(path), path)
+    node, data = _parse(_read_text(path), path)
     if data is None:
         return []
     if not isinstance(data, list):
@@ -90,7 +90,7 @@ class FrontMatter:
 
 
 def read_front_matter(path: Path) -> FrontMatter:
-    lines = read_text(path).split("\n")
+    lines = _read_text(path).split("\n")
     if lines[0] != "---":
         raise ContentError(path, 1, "ไฟล์ต้องขึ้นต้นด้วยบรรทัด --- ตามด้วยส่วนหัว (front matter)")
     try:
@@ -98,12 +98,12 @@ def read_front_matter(path: Path) -> FrontMatter:
     except ValueError:
         raise ContentError(path, 1, "ไม่พบบรรทัด --- ที่ปิดส่วนหัว (front matter)") from None
     node, meta = _parse("\n".join(lines[1:end]), path, first_line=2)
-    if meta is None:
-        meta, node = {}, None
+    if meta is None:  # an empty header
+        meta = {}
     if not isinstance(meta, dict):
         raise ContentError(path, 2, "ส่วนหัวต้องเป็นรายการ คีย์: ค่า")
     key_lines = {}
-    for key_node, _ in node.value if node is not None else []:
+    for key_node, _ in node.value if meta else []:
         key_lines.setdefault(key_node.value, key_node.start_mark.line + 2)
     return FrontMatter(meta, "\n".join(lines[end + 1 :]).strip("\n"), key_lines, end + 2)
 

@@ -60,7 +60,7 @@ def read_markdown(path: Path, kind: str) -> dict:
         raise ContentError(path, line_of("key"), f"key ต้องเป็นหนึ่งใน {', '.join(FIELD_KEY_NAMES)}")
     if kind == "item" and not page.body.strip():
         raise ContentError(path, page.body_line, "เนื้อหาของเรื่องความรู้ต้องไม่ว่าง")
-    return {**meta, "body": page.body, "_path": str(path), "_line": 2}
+    return {**meta, "body": page.body, "_path": str(path), "_line": 2}  # duplicates are reported at the header
 
 
 def _unique(records, key, what):
