@@ -16,8 +16,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from knowledge.contentfiles import ContentError
 from knowledge.models import KMReport
+from knowledge.yamlfiles import ContentError
 from reports.queries import question_flag_text
 from volunteerkm.admin import ReadOnlyAdmin
 
@@ -26,7 +26,10 @@ from .models import (
     Answer, Attempt, BlueprintRule, FormQuestion, Option, Participant, Question, QuestionVersion, Regrade, SubScore,
     TestForm, TrainingSession,
 )
-from .questionfiles import bank_files, check_source, load_bank, read_bank
+from .bankfiles.dump import bank_files
+from .bankfiles.load import load_bank
+from .bankfiles.read import read_bank
+from .question_sources import check_source
 
 
 class OptionFormSet(forms.BaseInlineFormSet):

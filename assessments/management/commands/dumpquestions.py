@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from assessments.questionfiles import write_bank
+from assessments.bankfiles.dump import bank_files
+from knowledge.contentfiles.dump import write_files
 
 
 class Command(BaseCommand):
@@ -10,6 +11,6 @@ class Command(BaseCommand):
         parser.add_argument("path", help="โฟลเดอร์ปลายทาง")
 
     def handle(self, path, **options):
-        written = write_bank(path)
+        written = write_files(path, bank_files())
         if options["verbosity"]:
             self.stdout.write(f"เขียนแล้ว {len(written)} ไฟล์ใน {path}")

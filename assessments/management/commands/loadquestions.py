@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.questionfiles import load_bank, read_bank
-from knowledge.contentfiles import ContentError
+from assessments.bankfiles.load import load_bank
+from assessments.bankfiles.read import read_bank
+from knowledge.yamlfiles import ContentError
 
 
 class Command(BaseCommand):
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         try:
             bank = read_bank(path)
         except ContentError as exc:
-            raise CommandError(f"นำเข้าไม่สำเร็จ ไม่มีการเปลี่ยนแปลงข้อมูล — {exc}")
+            raise CommandError(f"นำเข้าไม่สำเร็จ ไม่มีการเปลี่ยนแปลงข้อมูล — {exc}") from exc
         counts = load_bank(bank)
         if options["verbosity"]:
             self.stdout.write(

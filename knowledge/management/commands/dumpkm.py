@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from knowledge.contentfiles import write_tree
-from knowledge.loader import dump_tree
+from knowledge.contentfiles.dump import km_files, write_files
 
 
 class Command(BaseCommand):
@@ -11,5 +10,5 @@ class Command(BaseCommand):
         parser.add_argument("path", help="โฟลเดอร์ปลายทาง")
 
     def handle(self, path, **options):
-        written = write_tree(dump_tree(), path)
+        written = write_files(path, km_files())
         self.stdout.write(f"เขียนไฟล์แล้ว {len(written)} ไฟล์ที่ {path}")

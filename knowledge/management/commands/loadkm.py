@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from knowledge.contentfiles import ContentError, read_tree
-from knowledge.loader import load_tree
+from knowledge.contentfiles.load import load_tree
+from knowledge.contentfiles.read import read_tree
+from knowledge.yamlfiles import ContentError
 
 
 class Command(BaseCommand):
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         try:
             tree = read_tree(path)
         except ContentError as exc:
-            raise CommandError(f"นำเข้าไม่สำเร็จ ไม่มีการเปลี่ยนแปลงข้อมูล — {exc}")
+            raise CommandError(f"นำเข้าไม่สำเร็จ ไม่มีการเปลี่ยนแปลงข้อมูล — {exc}") from exc
         counts = load_tree(tree)
         items = sum(len(c["items"]) for r in tree.reports for c in r["chapters"])
         self.stdout.write(

@@ -1,20 +1,23 @@
-"""Content files ⇄ database. Loading is one transaction: all of it or none of it."""
+"""Loading the knowledge files (a Tree from `read`) into the database, in one transaction:
+all of it or none of it."""
 from django.db import transaction
 
-from .contentfiles import Tree
-from .models import Chapter, GlossaryTerm, Item, KMReport, ReportField, SynonymGroup
+from knowledge.models import Chapter, GlossaryTerm, Item, KMReport, ReportField, SynonymGroup
+
+from .read import Tree
 
 REASON = "นำเข้าจากไฟล์เนื้อหา (loadkm)"
 
 
-def _sync(obj, values: dict) -> bool:
+def save_if_changed(obj, values: dict, reason=None) -> bool:
     """Set `values` on `obj` and save only if something changed, so a repeated load
-    writes nothing and adds no revision."""
+    writes nothing and adds no revision. `reason` goes into the revision history."""
     changed = obj.pk is None or any(getattr(obj, k) != v for k, v in values.items())
     if changed:
         for k, v in values.items():
             setattr(obj, k, v)
-        obj._change_reason = REASON
+        if reason:
+            obj._change_reason = reason
         obj.save()
     return changed
 
@@ -34,7 +37,7 @@ def load_tree(tree: Tree) -> dict:
     counts = {"created_or_updated": 0, "deleted": 0}
 
     def sync(obj, values):
-        counts["created_or_updated"] += _sync(obj, values)
+        counts["created_or_updated"] += save_if_changed(obj, values, REASON)
 
     def prune(queryset):
         for obj in queryset:
@@ -47,7 +50,8 @@ def load_tree(tree: Tree) -> dict:
         sync(report, {"title": rec["title"], "project": rec.get("project", ""), "unit": rec["unit"],
                       "source": rec.get("source", ""), "intro": rec["body"]})
         for f in rec["fields"]:
-            field = ReportField.objects.filter(report=report, key=f["key"]).first() or ReportField(report=report, key=f["key"])
+            field = (ReportField.objects.filter(report=report, key=f["key"]).first()
+                     or ReportField(report=report, key=f["key"]))
             sync(field, {"title": f["title"], "section": f["section"], "body": f["body"]})
         prune(report.fields.exclude(key__in=[f["key"] for f in rec["fields"]]))
 
@@ -77,26 +81,3 @@ def load_tree(tree: Tree) -> dict:
         if words not in existing:
             sync(SynonymGroup(), {"words": words})
     return counts
-
-
-def dump_tree() -> Tree:
-    """The database as a Tree, ready for contentfiles.write_tree."""
-    tree = Tree()
-    for report in KMReport.objects.all():
-        rec = {"slug": report.slug, "title": report.title, "project": report.project, "unit": report.unit,
-               "source": report.source, "body": report.intro}
-        rec["fields"] = [{"key": f.key, "title": f.title, "section": f.section, "body": f.body} for f in report.fields.all()]
-        rec["chapters"] = []
-        for ch in report.chapters.all():
-            items = [
-                {"slug": i.slug, "title": i.title, "order": i.order, "source": i.source, "status": i.status,
-                 "review": i.review, "body": i.body}
-                for i in ch.items.all()
-            ]
-            rec["chapters"].append({"number": ch.number, "slug": ch.slug, "title": ch.title, "body": ch.summary, "items": items})
-        tree.reports.append(rec)
-    # Sorted in Python (code-point order): database collations differ between SQLite and PostgreSQL.
-    terms = sorted(GlossaryTerm.objects.all(), key=lambda t: t.abbr)
-    tree.glossary = [{"abbr": g.abbr, "full": g.full, "certain": g.certain, "note": g.note} for g in terms]
-    tree.thesaurus = [g.word_list() for g in SynonymGroup.objects.all()]
-    return tree
