@@ -18,10 +18,10 @@ from django.utils.html import format_html
 
 from knowledge.contentfiles import ContentError
 from knowledge.models import KMReport
-from reports.queries import question_flag_text
 from volunteerkm.admin import ReadOnlyAdmin
 
 from . import grading
+from .bankflags import question_flag_text
 from .models import (
     Answer, Attempt, BlueprintRule, FormQuestion, Option, Participant, Question, QuestionVersion, Regrade, SubScore,
     TestForm, TrainingSession,

@@ -265,10 +265,13 @@ def measure(db_path: Path):
     from django.db import connection
 
     from assessments.models import TrainingSession
-    from reports import queries
+    from reports.dashboards import national_dashboard, province_report, sessions_in
     from reports.models import SessionSummary
+    from reports.periods import Period
+    from reports.session_report import session_report
+    from reports.summaries import refresh_summaries
 
-    period = queries.Period.fiscal(FISCAL_YEAR)
+    period = Period.fiscal(FISCAL_YEAR)
     counts = {t: connection.cursor().execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
               for t in ("assessments_trainingsession", "assessments_attempt", "assessments_answer",
                         "assessments_subscore")}
@@ -276,15 +279,15 @@ def measure(db_path: Path):
 
     SessionSummary.objects.all().delete()
     t = time.perf_counter()
-    n = queries.refresh_summaries(queries.sessions_in(period))
+    n = refresh_summaries(sessions_in(period))
     print(f"\nสร้างตารางสรุปครั้งแรก ({n:,} การอบรม, ทำครั้งเดียวหลังนำเข้า): {time.perf_counter() - t:.2f} s")
 
-    dash, t_dash = timed(lambda: queries.national_dashboard(period))
+    dash, t_dash = timed(lambda: national_dashboard(period))
     top = dash["provinces"][len(dash["provinces"]) // 2]["province"]
-    prov, t_prov = timed(lambda: queries.province_report(top, period))
+    prov, t_prov = timed(lambda: province_report(top, period))
     session = (TrainingSession.objects.filter(unit__province=top, date__gte=period.start)
                .order_by("id").first())
-    sess, t_sess = timed(lambda: queries.session_report(session), repeat=10)
+    sess, t_sess = timed(lambda: session_report(session), repeat=10)
 
     # one new attempt makes one session stale: the next dashboard recomputes only that one
     from django.utils import timezone
@@ -292,7 +295,7 @@ def measure(db_path: Path):
     from assessments.models import Attempt
     victim = Attempt.objects.filter(session=session, kind="post").order_by("id").first()
     Attempt.objects.filter(pk=victim.pk).update(score=victim.score, regraded_at=timezone.now())
-    _, t_stale = timed(lambda: queries.national_dashboard(period), repeat=1)
+    _, t_stale = timed(lambda: national_dashboard(period), repeat=1)
 
     def show(label, times, target):
         best, med = min(times), statistics.median(times)

@@ -122,20 +122,6 @@ class ThaiPDF(FPDF):
         if self.get_y() + height > self.h - self.b_margin:
             self.add_page()
 
-    def key_values(self, rows, label_width: float = 60, size: float = 14):
-        self.set_font(FONT, "", size)
-        h = size * 0.55
-        for label, value in rows:
-            lines = self.lines(str(value), self.epw - label_width)
-            self.ensure(h * len(lines))
-            self.set_font(FONT, "B", size)
-            self.cell(label_width, h, label)
-            self.set_font(FONT, "", size)
-            for i, line in enumerate(lines):
-                if i:
-                    self.set_x(self.l_margin + label_width)
-                self.cell(self.epw - label_width, h, line, new_x="LMARGIN", new_y="NEXT")
-
     # ----------------------------------------------------------------- tables
 
     def table(self, headers, rows, widths, aligns=None, size: float = 12, header_fill=(236, 232, 222),

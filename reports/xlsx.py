@@ -14,7 +14,13 @@ from assessments.models import POST, PRE, Answer, Attempt, Participant, Training
 from accounts.models import Unit
 from volunteerkm.thai import MONTHS_SHORT, thai_date
 
-from . import queries, stats
+from . import stats
+from .dashboards import overview
+from .item_analysis import item_analysis_for
+from .provinces import province_label
+from .session_report import session_report
+from .sql import table_name
+from .summaries import summary_figures
 from .xlsxkit import Sheet, write_workbook
 
 EXCEL_ROWS = 1_048_575  # Excel's sheet limit, less the header row
@@ -82,7 +88,7 @@ def _session_filter_sql(session_qs):
 
 def person_rows(session_qs):
     """One row per participant: session, unit, name, pre and post scores, gain, g, passed."""
-    attempt, participant, tsession, unit = (queries.table_name(m) for m in (Attempt, Participant, TrainingSession, Unit))
+    attempt, participant, tsession, unit = (table_name(m) for m in (Attempt, Participant, TrainingSession, Unit))
     sql, params = _session_filter_sql(session_qs)
     with connection.cursor() as cur:
         cur.execute(f"""
@@ -103,8 +109,8 @@ def person_rows(session_qs):
                 pre = 100.0 * a / am if a is not None and am else None
                 post = 100.0 * b / bm if b is not None and bm else None
                 gain = post - pre if pre is not None and post is not None else None
-                g = stats.individual_g(pre, post) if gain is not None else None
-                yield (sid, be_date(day), title, unit_name, queries.province_label(province), name, a, am, _pct(pre),
+                g = stats.normalised_gain(pre, post) if gain is not None else None
+                yield (sid, be_date(day), title, unit_name, province_label(province), name, a, am, _pct(pre),
                        b, bm, _pct(post), _pct(gain), None if g is None else round(g, 4),
                        None if passed is None else ("ผ่าน" if passed else "ไม่ผ่าน"))
 
@@ -116,10 +122,10 @@ PERSON_FORMATS = [None, None, None, None, None, None, None, None, PCT, None, Non
 
 
 def answer_rows(session_qs, limit=EXCEL_ROWS):
-    attempt, participant, answer, tsession = (queries.table_name(m) for m in (Attempt, Participant, Answer,
+    attempt, participant, answer, tsession = (table_name(m) for m in (Attempt, Participant, Answer,
                                                                            TrainingSession))
     from assessments.models import Question, QuestionVersion
-    question, version = queries.table_name(Question), queries.table_name(QuestionVersion)
+    question, version = table_name(Question), table_name(QuestionVersion)
     sql, params = _session_filter_sql(session_qs)
     kinds = {PRE: "ก่อนอบรม", POST: "หลังอบรม"}
     with connection.cursor() as cur:
@@ -156,7 +162,7 @@ def item_rows(session_qs, progress=None):
     forms = attempts.values_list("form_id", "form__title", "kind").distinct().order_by("kind", "form_id")
     rows = []
     for form_id, title, kind in forms:
-        result = queries.item_analysis_for(attempts.filter(form_id=form_id, kind=kind), progress)
+        result = item_analysis_for(attempts.filter(form_id=form_id, kind=kind), progress)
         rows.append((f"{title} ({'ก่อนอบรม' if kind == PRE else 'หลังอบรม'})", "", "", result["n"], None, None,
                      None, "", "", f"KR-20 = {result['kr20']:.3f}" if result["kr20"] is not None
                      else "KR-20: คำนวณไม่ได้ (ข้อคำถามต่างกันหรือคะแนนไม่กระจาย)"))
@@ -179,7 +185,7 @@ ITEM_FORMATS = [None, None, None, None, PCT, RATIO, RATIO, None, None, None]
 
 
 def session_workbook(session: TrainingSession, progress=None) -> bytes:
-    r = queries.session_report(session)
+    r = session_report(session)
     qs = TrainingSession.objects.filter(pk=session.pk)
     p = r["paired"]
     f = {"trainings": 1, "pre_n": r[PRE]["n"], "post_n": r[POST]["n"], "pair_n": p["n"],
@@ -201,12 +207,8 @@ def session_workbook(session: TrainingSession, progress=None) -> bytes:
 
 
 def set_workbook(title, period_label, session_qs, progress=None) -> bytes:
-    queries.refresh_summaries(session_qs)
-    from .models import SectionSummary, SessionSummary
-    summaries = SessionSummary.objects.filter(session__in=session_qs.values("id"))
-    totals = queries.totals_of(summaries)
-    sections = queries.section_rows(SectionSummary.objects.filter(session__in=session_qs.values("id")))
-    return _workbook(summary_rows(title, period_label, totals), sections, session_qs, progress,
+    summaries, shown = overview(session_qs)
+    return _workbook(summary_rows(title, period_label, shown["totals"]), shown["sections"], session_qs, progress,
                      sessions=summaries)
 
 
@@ -243,8 +245,8 @@ def _workbook(summary, sections, session_qs, progress=None, sessions=None) -> by
 
 def _session_rows(summaries):
     for s in summaries.select_related("session__unit").order_by("session__date", "session_id").iterator(2000):
-        f = queries.figures({k: getattr(s, k) for k in queries.SUM_FIELDS})
+        f = summary_figures(s)
         yield (s.session_id, be_date(s.session.date), s.session.title, s.session.unit.name,
-               queries.province_label(s.session.unit.province), f["pre_n"], f["post_n"], _pct(f["pre_mean"]),
+               province_label(s.session.unit.province), f["pre_n"], f["post_n"], _pct(f["pre_mean"]),
                _pct(f["post_mean"]), _pct(f["mean_gain"]), None if f["hake_g"] is None else round(f["hake_g"], 4),
                _rate(f["post_pass_rate"]))
