@@ -3,15 +3,14 @@ the whole country over a period): a summary, per-chapter mastery, per-person sco
 answers and the item analysis, each on its own sheet with Thai headers."""
 from __future__ import annotations
 
-from datetime import date
-from datetime import timezone as dt_timezone
+from datetime import UTC, date
 
 from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from assessments.models import POST, PRE, Answer, Attempt, Participant, TrainingSession, section_label
 from accounts.models import Unit
+from assessments.models import POST, PRE, Answer, Attempt, Participant, TrainingSession, section_label
 from volunteerkm.thai import MONTHS_SHORT, thai_date
 
 from . import stats
@@ -42,7 +41,7 @@ def be_datetime(at, tz):
     if isinstance(at, str):
         at = parse_datetime(at)
     if timezone.is_naive(at):
-        at = timezone.make_aware(at, dt_timezone.utc)
+        at = timezone.make_aware(at, UTC)
     at = timezone.localtime(at, tz)
     return f"{be_date(at.date())} {at:%H:%M}"
 
@@ -82,6 +81,12 @@ def section_sheet(sections):
                  [None, None, PCT, PCT, PCT, None])
 
 
+def _fetched(cur, size):
+    """The rows of an executed query, fetched ``size`` at a time so a large export streams."""
+    while rows := cur.fetchmany(size):
+        yield from rows
+
+
 def _session_filter_sql(session_qs):
     return session_qs.values("id").query.sql_with_params()
 
@@ -101,18 +106,14 @@ def person_rows(session_qs):
             LEFT JOIN {attempt} b ON b.participant_id = p.id AND b.kind = %s
             WHERE p.session_id IN ({sql}) AND (a.id IS NOT NULL OR b.id IS NOT NULL)
             ORDER BY s.date, s.id, p.name, p.id""", [PRE, POST, *params])
-        while True:
-            chunk = cur.fetchmany(5000)
-            if not chunk:
-                break
-            for sid, day, title, unit_name, province, name, a, am, b, bm, passed in chunk:
-                pre = 100.0 * a / am if a is not None and am else None
-                post = 100.0 * b / bm if b is not None and bm else None
-                gain = post - pre if pre is not None and post is not None else None
-                g = stats.normalised_gain(pre, post) if gain is not None else None
-                yield (sid, be_date(day), title, unit_name, province_label(province), name, a, am, _pct(pre),
-                       b, bm, _pct(post), _pct(gain), None if g is None else round(g, 4),
-                       None if passed is None else ("ผ่าน" if passed else "ไม่ผ่าน"))
+        for sid, day, title, unit_name, province, name, a, am, b, bm, passed in _fetched(cur, 5000):
+            pre = 100.0 * a / am if a is not None and am else None
+            post = 100.0 * b / bm if b is not None and bm else None
+            gain = post - pre if pre is not None and post is not None else None
+            g = stats.normalised_gain(pre, post) if gain is not None else None
+            yield (sid, be_date(day), title, unit_name, province_label(province), name, a, am, _pct(pre),
+                   b, bm, _pct(post), _pct(gain), None if g is None else round(g, 4),
+                   None if passed is None else ("ผ่าน" if passed else "ไม่ผ่าน"))
 
 
 PERSON_HEADERS = [("รหัสการอบรม", 12), ("วันที่อบรม", 12), ("การอบรม", 36), ("หน่วยงาน", 36), ("จังหวัด", 16),
@@ -141,14 +142,10 @@ def answer_rows(session_qs, limit=EXCEL_ROWS):
             ORDER BY a.session_id, p.name, a.participant_id, a.kind DESC, ans.position
             LIMIT {int(limit)}""", params)
         tz = timezone.get_current_timezone()
-        while True:
-            chunk = cur.fetchmany(10000)
-            if not chunk:
-                break
-            for sid, name, kind, pos, key, chapter, chosen, right, ok, at in chunk:
-                yield (sid, name, kinds.get(kind, kind), pos, key,
-                       section_label(str(chapter)) if chapter else section_label("report"),
-                       chosen or "(ไม่ตอบ)", right, "ถูก" if ok else "ผิด", be_datetime(at, tz))
+        for sid, name, kind, pos, key, chapter, chosen, right, ok, at in _fetched(cur, 10000):
+            yield (sid, name, kinds.get(kind, kind), pos, key,
+                   section_label(str(chapter)) if chapter else section_label("report"),
+                   chosen or "(ไม่ตอบ)", right, "ถูก" if ok else "ผิด", be_datetime(at, tz))
 
 
 ANSWER_HEADERS = [("รหัสการอบรม", 12), ("ชื่อ", 26), ("แบบทดสอบ", 12), ("ข้อที่", 8), ("รหัสคำถาม", 30),
