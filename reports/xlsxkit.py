@@ -46,7 +46,7 @@ def write_workbook(sheets, progress=None, every: int = 5000) -> bytes:
         last_row = 1
         for row in sheet.rows:
             out = []
-            for value, fmt in zip(row, sheet.formats):
+            for value, fmt in zip(row, sheet.formats, strict=True):
                 if fmt:
                     cell = WriteOnlyCell(ws, value=value)
                     cell.number_format = fmt
