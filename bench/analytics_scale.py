@@ -122,8 +122,8 @@ def generate(db_path: Path, people: int, seed: int = 2569):
     first_session = db.execute("SELECT COALESCE(MAX(id), 0) FROM assessments_trainingsession").fetchone()[0] + 1
     now = "2026-09-30 00:00:00"
     db.executemany(
-        "INSERT INTO assessments_trainingsession (id, code, title, unit_id, date, trainer_id, pre_form_id, post_form_id,"
-        " ask_for, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO assessments_trainingsession (id, code, title, unit_id, date, trainer_id, pre_form_id,"
+        " post_form_id, ask_for, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
         [(first_session + i, f"B{first_session + i:07d}", f"อบรมทบทวนความรู้ระเบียบฯ อพม. รุ่นที่ {i + 1}",
           units[session_unit[i]].id, str(session_day[i]), trainer.id, pre_f.id, post_f.id, "name", now)
          for i in range(n_sessions)])
@@ -187,7 +187,7 @@ def generate(db_path: Path, people: int, seed: int = 2569):
                   flush=True)
     db.commit()
     t_rows = time.perf_counter() - t0
-    for name, sql in indexes:
+    for _, sql in indexes:
         db.execute(sql)
     db.commit()
     db.execute("ANALYZE")
@@ -300,7 +300,8 @@ def measure(db_path: Path):
     def show(label, times, target):
         best, med = min(times), statistics.median(times)
         ok = "ผ่าน" if med <= target else "ไม่ผ่าน"
-        print(f"  {label:<34} มัธยฐาน {med * 1000:8.1f} ms  ดีสุด {best * 1000:8.1f} ms  เป้า ≤ {target * 1000:.0f} ms  {ok}")
+        print(f"  {label:<34} มัธยฐาน {med * 1000:8.1f} ms  ดีสุด {best * 1000:8.1f} ms  "
+              f"เป้า ≤ {target * 1000:.0f} ms  {ok}")
 
     print(f"\nเวลา (ฟังก์ชันเดียวกับที่หน้าเว็บเรียก, SQLite, {period.label})")
     show("แดชบอร์ดระดับประเทศ", t_dash, 2.0)
@@ -318,7 +319,7 @@ def measure(db_path: Path):
     ours = [p["post_mean"] for p in dash["provinces"]]
     theirs = [figures["ranking_values"][p] for p in figures["ranking"]]
     checks.append(("ลำดับจังหวัด (คะแนนหลังอบรมเรียงจากมากไปน้อย)",
-                   len(ours) == len(theirs) and all(close(a, b) for a, b in zip(ours, theirs)), True))
+                   len(ours) == len(theirs) and all(close(a, b) for a, b in zip(ours, theirs, strict=True)), True))
     checks.append(("คะแนนหลังอบรมทุกจังหวัด", all(close(p["post_mean"], figures["ranking_values"][p["province"]])
                                                for p in dash["provinces"]), True))
     for s in dash["sections"]:
