@@ -1,9 +1,10 @@
 """Statistics of tests, as pure functions over plain lists and arrays.
 
 Nothing here touches the database: the reports' queries fetch numbers and these functions
-turn them into the figures a trainer or an executive reads. Each function
-follows one textbook definition, named in its docstring, so a figure in a report can be
-checked by hand.
+turn them into the figures a trainer or an executive reads. Each function follows one
+textbook definition, named in its docstring, so a figure in a report can be checked by
+hand. A question's flags follow the rules of ``assessments.bankflags``, which the
+question bank's list shows too.
 """
 from __future__ import annotations
 

@@ -205,7 +205,7 @@ def staff(request):
         raise PermissionDenied("ไม่มีสิทธิ์ดูรายงานนี้")
     ctx = filter_context(request)
     r = staff_results(ctx["period"], unit_ids=access.visible_unit_ids(request.user),
-                              region=ctx["region"] or None)
+                      region=ctx["region"] or None)
     for u in r["units"]:
         u["cells"] = [u["sections"].get(k) for k in r["section_keys"]]
     ctx.update(r)
