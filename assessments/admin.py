@@ -18,17 +18,27 @@ from django.utils.html import format_html
 
 from knowledge.models import KMReport
 from knowledge.yamlfiles import ContentError
-from reports.queries import question_flag_text
 from volunteerkm.admin import ReadOnlyAdmin
 
 from . import grading
-from .models import (
-    Answer, Attempt, BlueprintRule, FormQuestion, Option, Participant, Question, QuestionVersion, Regrade, SubScore,
-    TestForm, TrainingSession,
-)
 from .bankfiles.dump import bank_files
 from .bankfiles.load import load_bank
 from .bankfiles.read import read_bank
+from .bankflags import question_flag_text
+from .models import (
+    Answer,
+    Attempt,
+    BlueprintRule,
+    FormQuestion,
+    Option,
+    Participant,
+    Question,
+    QuestionVersion,
+    Regrade,
+    SubScore,
+    TestForm,
+    TrainingSession,
+)
 from .question_sources import check_source
 
 
@@ -152,7 +162,8 @@ class QuestionAdmin(admin.ModelAdmin):
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="assessments_question_import"),
             path("export/", self.admin_site.admin_view(self.export_view), name="assessments_question_export"),
-            path("<int:pk>/regrade/", self.admin_site.admin_view(self.regrade_view), name="assessments_question_regrade"),
+            path("<int:pk>/regrade/", self.admin_site.admin_view(self.regrade_view),
+                 name="assessments_question_regrade"),
         ] + super().get_urls()
 
     def export_view(self, request):
@@ -184,8 +195,8 @@ class QuestionAdmin(admin.ModelAdmin):
                     error = f"นำเข้าไม่สำเร็จ ไม่มีการเปลี่ยนแปลงข้อมูล — {str(exc).replace(str(root) + '/', '')}"
                 else:
                     counts = load_bank(bank, user=request.user)
-                    messages.success(request, f"นำเข้าแล้ว: คำถาม {counts['questions']} ข้อ (ฉบับใหม่ {counts['new_versions']}), "
-                                              f"แบบทดสอบ {counts['forms']} ชุด")
+                    messages.success(request, f"นำเข้าแล้ว: คำถาม {counts['questions']} ข้อ "
+                                              f"(ฉบับใหม่ {counts['new_versions']}), แบบทดสอบ {counts['forms']} ชุด")
                     return redirect("admin:assessments_question_changelist")
         context = {**self.admin_site.each_context(request), "title": "นำเข้าคลังคำถาม", "form": form, "error": error,
                    "opts": self.model._meta}
@@ -230,8 +241,8 @@ def unpack(files, root: Path):
                         target = root.joinpath(*parts)
                         target.parent.mkdir(parents=True, exist_ok=True)
                         target.write_bytes(z.read(info))
-            except zipfile.BadZipFile:
-                raise ContentError(name, None, "ไฟล์ zip เสียหายหรือไม่ใช่ไฟล์ zip")
+            except zipfile.BadZipFile as exc:
+                raise ContentError(name, None, "ไฟล์ zip เสียหายหรือไม่ใช่ไฟล์ zip") from exc
         elif name.endswith(".yaml"):
             target = root / name if name == "forms.yaml" or report is None else root / report.slug / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -257,9 +268,11 @@ class MultipleFileField(forms.FileField):
 
 
 class ImportForm(forms.Form):
-    files = MultipleFileField(label="ไฟล์คลังคำถาม", widget=MultipleFileInput(attrs={"multiple": True, "accept": ".zip,.yaml"}),
-                            help_text="ไฟล์ .zip ที่ได้จากการส่งออก หรือไฟล์ .yaml ของหมวด (เช่น 02-volunteers.yaml) และ forms.yaml",
-                            error_messages={"required": "กรุณาเลือกไฟล์"})
+    files = MultipleFileField(label="ไฟล์คลังคำถาม",
+                              widget=MultipleFileInput(attrs={"multiple": True, "accept": ".zip,.yaml"}),
+                              help_text="ไฟล์ .zip ที่ได้จากการส่งออก หรือไฟล์ .yaml ของหมวด (เช่น 02-volunteers.yaml) "
+                                        "และ forms.yaml",
+                              error_messages={"required": "กรุณาเลือกไฟล์"})
 
 
 class RegradeForm(forms.Form):

@@ -122,8 +122,8 @@ def generate(db_path: Path, people: int, seed: int = 2569):
     first_session = db.execute("SELECT COALESCE(MAX(id), 0) FROM assessments_trainingsession").fetchone()[0] + 1
     now = "2026-09-30 00:00:00"
     db.executemany(
-        "INSERT INTO assessments_trainingsession (id, code, title, unit_id, date, trainer_id, pre_form_id, post_form_id,"
-        " ask_for, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO assessments_trainingsession (id, code, title, unit_id, date, trainer_id, pre_form_id,"
+        " post_form_id, ask_for, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
         [(first_session + i, f"B{first_session + i:07d}", f"อบรมทบทวนความรู้ระเบียบฯ อพม. รุ่นที่ {i + 1}",
           units[session_unit[i]].id, str(session_day[i]), trainer.id, pre_f.id, post_f.id, "name", now)
          for i in range(n_sessions)])
@@ -187,7 +187,7 @@ def generate(db_path: Path, people: int, seed: int = 2569):
                   flush=True)
     db.commit()
     t_rows = time.perf_counter() - t0
-    for name, sql in indexes:
+    for _, sql in indexes:
         db.execute(sql)
     db.commit()
     db.execute("ANALYZE")
@@ -265,10 +265,13 @@ def measure(db_path: Path):
     from django.db import connection
 
     from assessments.models import TrainingSession
-    from reports import queries
+    from reports.dashboards import national_dashboard, province_report, sessions_in
     from reports.models import SessionSummary
+    from reports.periods import Period
+    from reports.session_report import session_report
+    from reports.summaries import refresh_summaries
 
-    period = queries.Period.fiscal(FISCAL_YEAR)
+    period = Period.fiscal(FISCAL_YEAR)
     counts = {t: connection.cursor().execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
               for t in ("assessments_trainingsession", "assessments_attempt", "assessments_answer",
                         "assessments_subscore")}
@@ -276,15 +279,15 @@ def measure(db_path: Path):
 
     SessionSummary.objects.all().delete()
     t = time.perf_counter()
-    n = queries.refresh_summaries(queries.sessions_in(period))
+    n = refresh_summaries(sessions_in(period))
     print(f"\nสร้างตารางสรุปครั้งแรก ({n:,} การอบรม, ทำครั้งเดียวหลังนำเข้า): {time.perf_counter() - t:.2f} s")
 
-    dash, t_dash = timed(lambda: queries.national_dashboard(period))
+    dash, t_dash = timed(lambda: national_dashboard(period))
     top = dash["provinces"][len(dash["provinces"]) // 2]["province"]
-    prov, t_prov = timed(lambda: queries.province_report(top, period))
+    prov, t_prov = timed(lambda: province_report(top, period))
     session = (TrainingSession.objects.filter(unit__province=top, date__gte=period.start)
                .order_by("id").first())
-    sess, t_sess = timed(lambda: queries.session_report(session), repeat=10)
+    sess, t_sess = timed(lambda: session_report(session), repeat=10)
 
     # one new attempt makes one session stale: the next dashboard recomputes only that one
     from django.utils import timezone
@@ -292,12 +295,13 @@ def measure(db_path: Path):
     from assessments.models import Attempt
     victim = Attempt.objects.filter(session=session, kind="post").order_by("id").first()
     Attempt.objects.filter(pk=victim.pk).update(score=victim.score, regraded_at=timezone.now())
-    _, t_stale = timed(lambda: queries.national_dashboard(period), repeat=1)
+    _, t_stale = timed(lambda: national_dashboard(period), repeat=1)
 
     def show(label, times, target):
         best, med = min(times), statistics.median(times)
         ok = "ผ่าน" if med <= target else "ไม่ผ่าน"
-        print(f"  {label:<34} มัธยฐาน {med * 1000:8.1f} ms  ดีสุด {best * 1000:8.1f} ms  เป้า ≤ {target * 1000:.0f} ms  {ok}")
+        print(f"  {label:<34} มัธยฐาน {med * 1000:8.1f} ms  ดีสุด {best * 1000:8.1f} ms  "
+              f"เป้า ≤ {target * 1000:.0f} ms  {ok}")
 
     print(f"\nเวลา (ฟังก์ชันเดียวกับที่หน้าเว็บเรียก, SQLite, {period.label})")
     show("แดชบอร์ดระดับประเทศ", t_dash, 2.0)
@@ -315,7 +319,7 @@ def measure(db_path: Path):
     ours = [p["post_mean"] for p in dash["provinces"]]
     theirs = [figures["ranking_values"][p] for p in figures["ranking"]]
     checks.append(("ลำดับจังหวัด (คะแนนหลังอบรมเรียงจากมากไปน้อย)",
-                   len(ours) == len(theirs) and all(close(a, b) for a, b in zip(ours, theirs)), True))
+                   len(ours) == len(theirs) and all(close(a, b) for a, b in zip(ours, theirs, strict=True)), True))
     checks.append(("คะแนนหลังอบรมทุกจังหวัด", all(close(p["post_mean"], figures["ranking_values"][p["province"]])
                                                for p in dash["provinces"]), True))
     for s in dash["sections"]:

@@ -7,8 +7,13 @@ from ninja.errors import HttpError
 
 from assessments.models import POST, PRE, STAFF, Attempt, TestForm, TrainingSession
 
-from . import access, queries
+from . import access
+from .dashboards import national_dashboard, province_report
+from .item_analysis import item_analysis_for
 from .models import Certificate
+from .periods import Period
+from .provinces import province_key
+from .session_report import session_report
 
 router = Router(tags=["ผลการประเมิน"])
 
@@ -123,7 +128,7 @@ def _user(request, check=access.can_see_dashboard):
 
 
 def _period(fy, q):
-    return queries.Period.fiscal(fy if fy and 2400 <= fy <= 2700 else None, q if q in (1, 2, 3, 4) else None)
+    return Period.fiscal(fy if fy and 2400 <= fy <= 2700 else None, q if q in (1, 2, 3, 4) else None)
 
 
 def _figures(f):
@@ -139,7 +144,7 @@ def _sections(rows):
 def dashboard(request, fy: int | None = None, q: int | None = None, region: str | None = None,
               rank: str = "post_mean"):
     _user(request)
-    d = queries.national_dashboard(_period(fy, q), region=region or None, rank_by=rank)
+    d = national_dashboard(_period(fy, q), region=region or None, rank_by=rank)
     return {"period": d["period"].label, "region": region, "totals": _figures(d["totals"]),
             "hist_pre": d["totals"]["hist_pre"], "hist_post": d["totals"]["hist_post"],
             "provinces": [{**_figures(p), "rank": p["rank"], "province": p["province"]} for p in d["provinces"]],
@@ -148,8 +153,8 @@ def dashboard(request, fy: int | None = None, q: int | None = None, region: str 
 
 @router.get("/analytics/provinces/{province}", response=ProvinceOut, summary="ผลของจังหวัดหนึ่ง")
 def province(request, province: str, fy: int | None = None, q: int | None = None):
-    _user(request, lambda u: access.can_see_province(u, "" if province == queries.CENTRAL else province))
-    r = queries.province_report(province, _period(fy, q))
+    _user(request, lambda u: access.can_see_province(u, province_key(province)))
+    r = province_report(province, _period(fy, q))
     return {"province": r["province"], "period": r["period"].label, "totals": _figures(r["totals"]),
             "sessions": [{"id": s["session"].pk, "title": s["session"].title, "date": s["session"].date.isoformat(),
                           **_figures(s)} for s in r["sessions"]],
@@ -160,7 +165,7 @@ def province(request, province: str, fy: int | None = None, q: int | None = None
 def session(request, session_id: int):
     s = get_object_or_404(TrainingSession.objects.select_related("unit"), pk=session_id)
     _user(request, lambda u: access.can_see_unit(u, s.unit_id))
-    r = queries.session_report(s)
+    r = session_report(s)
     keep = ("n", "pct", "passed", "pass_rate", "pass_mark", "hist")
     return {"id": s.pk, "title": s.title, "unit": str(s.unit), "date": s.date.isoformat(),
             "pre": {k: r[PRE][k] for k in keep}, "post": {k: r[POST][k] for k in keep},
@@ -189,7 +194,7 @@ def items(request, form_id: int, session: int | None = None, kind: str | None = 
         attempts = attempts.filter(kind=kind)
     if attempts.count() > 200_000:
         raise HttpError(413, "ชุดข้อมูลใหญ่เกินไป กรุณาระบุการอบรมหรือปีงบประมาณ")
-    r = queries.item_analysis_for(attempts)
+    r = item_analysis_for(attempts)
     return {"form": form.title, "n": r["n"], "k": r["k"], "kr20": r["kr20"], "complete": r["complete"],
             "items": [{"question": i.question.question.key, "text": i.question.text, "n": i.n,
                        "difficulty": i.difficulty, "point_biserial": i.point_biserial,

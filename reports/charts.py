@@ -49,7 +49,8 @@ def grouped_bars(categories, series, title: str, y_max: float | None = None, y_l
              format_html("<title>{}</title>", title)]
     for tick in ticks:
         y = top + plot_h * (1 - tick / peak)
-        parts.append(format_html('<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>', left, width - right, _c(y), _c(y)))
+        parts.append(format_html('<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>',
+                                 left, width - right, _c(y), _c(y)))
         parts.append(format_html('<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>',
                                  left - 6, _c(y + 5), _num(tick, 0 if tick == int(tick) else 1)))
     n = max(len(categories), 1)
@@ -88,7 +89,7 @@ def hbars(rows, series, max_value: float = 100, unit: str = "%") -> str:
     for label, values in rows:
         out.append('<div class="hbar-row">')
         out.append(format_html('<div class="hbar-label">{}</div><div class="hbar-bars">', label))
-        for (name, css), v in zip(series, values):
+        for (name, css), v in zip(series, values, strict=True):
             width = 0 if v is None else max(0.0, min(v, max_value)) / max_value * 100
             out.append(format_html(
                 '<div class="hbar"><span class="{}" style="width:{}%"></span>'
@@ -115,7 +116,8 @@ def gain_strip(gains, max_abs: int | None = None, title: str = "") -> str:
     half = (width - left - right) / 2
     parts = [format_html('<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}">', width, height, title),
              format_html("<title>{}</title>", title),
-             format_html('<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>', left, width - right, base + 2, base + 2),
+             format_html('<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>',
+                         left, width - right, base + 2, base + 2),
              format_html('<line class="zero" x1="{}" x2="{}" y1="6" y2="{}"/>', _c(zero), _c(zero), base + 6)]
     seen = Counter()
     for g in sorted(gains):

@@ -82,7 +82,11 @@ def run(job_id):
 
 
 def build(job, progress):
-    from . import certificates, pdf, queries, xlsx
+    from . import certificates, pdf, xlsx
+    from .dashboards import province_report, sessions_in
+    from .periods import Period
+    from .provinces import province_key
+    from .session_report import session_report
 
     p = job.params
     scope = p.get("scope")
@@ -94,17 +98,16 @@ def build(job, progress):
         session = TrainingSession.objects.select_related("unit").get(pk=p["session"])
         if job.kind == "xlsx":
             return xlsx.session_workbook(session, progress), f"session-{session.pk}.xlsx", XLSX
-        return pdf.session_pdf(queries.session_report(session)), f"session-{session.pk}.pdf", "application/pdf"
-    period = queries.Period.from_params(p.get("period") or {})
+        return pdf.session_pdf(session_report(session)), f"session-{session.pk}.pdf", "application/pdf"
+    period = Period.from_params(p.get("period") or {})
     if scope == "province":
         if job.kind == "xlsx":
-            province_key = "" if p["province"] == queries.CENTRAL else p["province"]
-            qs = queries.sessions_in(period, province=province_key)
+            qs = sessions_in(period, province=province_key(p["province"]))
             return (xlsx.set_workbook(f"จังหวัด{p['province']}", period.label, qs, progress),
                     "province.xlsx", XLSX)
-        return pdf.province_pdf(queries.province_report(p["province"], period)), "province.pdf", "application/pdf"
+        return pdf.province_pdf(province_report(p["province"], period)), "province.pdf", "application/pdf"
     if scope == "national":
-        qs = queries.sessions_in(period, region=p.get("region") or None)
+        qs = sessions_in(period, region=p.get("region") or None)
         title = "ทั้งประเทศ" + (f" {p['region']}" if p.get("region") else "")
         return xlsx.set_workbook(title, period.label, qs, progress), "national.xlsx", XLSX
     raise ValueError(f"unknown export {job.kind}/{scope}")

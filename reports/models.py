@@ -11,7 +11,7 @@ from django.core import signing
 from django.db import models
 from django.urls import reverse
 
-from assessments.models import Attempt, Participant, TrainingSession
+from assessments.models import Attempt, Participant, TrainingSession, section_label
 
 BINS = 10  # score distribution: 0–9 %, 10–19 % … 90–100 %
 
@@ -54,6 +54,9 @@ class SessionSummary(models.Model):
         verbose_name = "สรุปผลการอบรม"
         verbose_name_plural = "สรุปผลการอบรม"
 
+    def __str__(self):
+        return f"สรุปผลการอบรม #{self.session_id}"
+
 
 class SectionSummary(models.Model):
     """Σ score and Σ maximum of one session's attempts of one kind on one section
@@ -69,6 +72,9 @@ class SectionSummary(models.Model):
         verbose_name = "สรุปคะแนนรายหมวดของการอบรม"
         verbose_name_plural = "สรุปคะแนนรายหมวดของการอบรม"
         constraints = [models.UniqueConstraint(fields=["session", "kind", "section"], name="unique_section_summary")]
+
+    def __str__(self):
+        return f"สรุปคะแนน{section_label(self.section)} ({self.kind}) การอบรม #{self.session_id}"
 
 
 # --- certificates ---------------------------------------------------------------------------
@@ -112,6 +118,9 @@ class Certificate(models.Model):
     def __str__(self):
         return f"{self.number} {self.name}"
 
+    def get_absolute_url(self):
+        return reverse("reports:verify", args=[self.token])
+
     @property
     def token(self):
         return signing.Signer(salt=SIGNER_SALT, sep=".").sign(self.code)
@@ -123,9 +132,6 @@ class Certificate(models.Model):
             return signing.Signer(salt=SIGNER_SALT, sep=".").unsign(token)
         except signing.BadSignature:
             return None
-
-    def get_absolute_url(self):
-        return reverse("reports:verify", args=[self.token])
 
     def verify_url(self):
         return settings.SITE_URL + self.get_absolute_url()

@@ -122,20 +122,6 @@ class ThaiPDF(FPDF):
         if self.get_y() + height > self.h - self.b_margin:
             self.add_page()
 
-    def key_values(self, rows, label_width: float = 60, size: float = 14):
-        self.set_font(FONT, "", size)
-        h = size * 0.55
-        for label, value in rows:
-            lines = self.lines(str(value), self.epw - label_width)
-            self.ensure(h * len(lines))
-            self.set_font(FONT, "B", size)
-            self.cell(label_width, h, label)
-            self.set_font(FONT, "", size)
-            for i, line in enumerate(lines):
-                if i:
-                    self.set_x(self.l_margin + label_width)
-                self.cell(self.epw - label_width, h, line, new_x="LMARGIN", new_y="NEXT")
-
     # ----------------------------------------------------------------- tables
 
     def table(self, headers, rows, widths, aligns=None, size: float = 12, header_fill=(236, 232, 222),
@@ -148,11 +134,11 @@ class ThaiPDF(FPDF):
 
         def row_height(cells, bold=False):
             self.set_font(FONT, "B" if bold else "", size)
-            return max(len(self.lines(str(c), w - 2)) for c, w in zip(cells, widths)) * h + 1.5
+            return max(len(self.lines(str(c), w - 2)) for c, w in zip(cells, widths, strict=True)) * h + 1.5
 
         def draw_row(cells, bold=False, fill=None, colour=INK):
             self.set_font(FONT, "B" if bold else "", size)
-            wrapped = [self.lines(str(c), w - 2) for c, w in zip(cells, widths)]
+            wrapped = [self.lines(str(c), w - 2) for c, w in zip(cells, widths, strict=True)]
             height = max(len(w) for w in wrapped) * h + 1.5
             if self.get_y() + height > self.h - self.b_margin:
                 self.add_page()
@@ -161,7 +147,7 @@ class ThaiPDF(FPDF):
                     self.set_font(FONT, "", size)
             x, y = self.l_margin, self.get_y()
             self.set_draw_color(*LINE)
-            for cell_lines, w, a in zip(wrapped, widths, aligns):
+            for cell_lines, w, a in zip(wrapped, widths, aligns, strict=True):
                 if fill:
                     self.set_fill_color(*fill)
                     self.rect(x, y, w, height, style="DF")
@@ -224,7 +210,7 @@ class ThaiPDF(FPDF):
         bar_w = group_w * 0.8 / len(series)
         for i, cat in enumerate(categories):
             gx = left + i * group_w + group_w * 0.1
-            for s, (values, colour) in enumerate(zip(series, colours)):
+            for s, (values, colour) in enumerate(zip(series, colours, strict=True)):
                 v = values[i] or 0
                 bh = height * v / peak if peak else 0
                 self.set_fill_color(*colour)
@@ -263,7 +249,7 @@ class ThaiPDF(FPDF):
             x0 = self.l_margin + label_width
             self.set_draw_color(*LINE)
             self.line(x0, y, x0, y + row_h - 1)
-            for s, (values, colour) in enumerate(zip(series, colours)):
+            for s, (values, colour) in enumerate(zip(series, colours, strict=True)):
                 v = values[i]
                 by = y + 0.5 + s * (bar_h + 0.8)
                 if v is None:

@@ -8,14 +8,24 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from accounts.models import Membership, Unit
 from assessments.models import (
-    POST, PRE, STAFF, Answer, Attempt, Option, Participant, Question, SubScore, TestForm, TrainingSession,
+    POST,
+    PRE,
+    STAFF,
+    Answer,
+    Attempt,
+    Option,
+    Participant,
+    Question,
+    SubScore,
+    TestForm,
+    TrainingSession,
 )
 from knowledge.models import Item
 
@@ -77,7 +87,7 @@ def participant(session_obj, name):
 def record_attempt(form_obj, kind, versions, chosen, *, session_obj=None, participant_obj=None, user_obj=None,
                    unit_obj=None, submitted_at=None):
     """Store one graded attempt: ``chosen`` is the option key picked per version ("" = blank)."""
-    right = [c == v.correct for v, c in zip(versions, chosen)]
+    right = [c == v.correct for v, c in zip(versions, chosen, strict=True)]
     score, max_score = sum(right), len(versions)
     when = submitted_at or timezone.now()
     attempt = Attempt.objects.create(
@@ -87,9 +97,9 @@ def record_attempt(form_obj, kind, versions, chosen, *, session_obj=None, partic
         passed=100 * score >= form_obj.pass_mark * max_score, submitted_at=when)
     Answer.objects.bulk_create([
         Answer(attempt=attempt, question_id=v.question_id, version=v, position=i + 1, chosen=c, correct=ok)
-        for i, (v, c, ok) in enumerate(zip(versions, chosen, right))])
+        for i, (v, c, ok) in enumerate(zip(versions, chosen, right, strict=True))])
     sections = {}
-    for v, ok in zip(versions, right):
+    for v, ok in zip(versions, right, strict=True):
         key = (v.section, v.chapter_id)
         s = sections.setdefault(key, [0, 0])
         s[0] += ok
@@ -142,7 +152,7 @@ def demo(provinces=6, sessions_per_province=3, people=(18, 35), seed=2569, today
             day = today - timedelta(days=rng.randint(3, 300))
             s = session(f"อบรมทบทวนความรู้ระเบียบฯ อพม. รุ่นที่ {si + 1}", u, trainer, pre_f, post_f, day)
             created.append(s)
-            for k in range(rng.randint(*people)):
+            for _ in range(rng.randint(*people)):
                 p = participant(s, f"{rng.choice(first_names)} {rng.choice(last_names)}")
                 at = timezone.make_aware(datetime.combine(day, time(9, rng.randint(0, 59))))
                 pre_right = max(0, min(len(versions), round(rng.gauss(7 + skill, 2.2))))

@@ -1,9 +1,10 @@
 """Statistics of tests, as pure functions over plain lists and arrays.
 
-Nothing here touches the database: the queries in ``reports.queries`` fetch numbers and
-these functions turn them into the figures a trainer or an executive reads. Each function
-follows one textbook definition, named in its docstring, so a figure in a report can be
-checked by hand.
+Nothing here touches the database: the reports' queries fetch numbers and these functions
+turn them into the figures a trainer or an executive reads. Each function follows one
+textbook definition, named in its docstring, so a figure in a report can be checked by
+hand. A question's flags follow the rules of ``assessments.bankflags``, which the
+question bank's list shows too.
 """
 from __future__ import annotations
 
@@ -13,23 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats as sps
 
-# Thresholds used to flag questions (classical test theory rules of thumb).
-LOW_DISCRIMINATION = 0.20
-TOO_HARD = 0.20
-TOO_EASY = 0.90
-GROUP_FRACTION = 0.27
+from assessments.bankflags import FLAG_LABELS, SERIOUS_FLAGS, item_flags
 
-FLAG_LABELS = {
-    "negative": "อำนาจจำแนกติดลบ (คนเก่งตอบผิดมากกว่าคนอ่อน)",
-    "none_correct": "ไม่มีใครตอบถูก",
-    "all_correct": "ทุกคนตอบถูก",
-    "low_discrimination": "อำนาจจำแนกต่ำ (r น้อยกว่า 0.20)",
-    "too_hard": "ยากมาก (ตอบถูกน้อยกว่า 20%)",
-    "too_easy": "ง่ายมาก (ตอบถูกเกิน 90%)",
-    "distractor_pulls_upper": "ตัวลวงดึงกลุ่มเก่งมากกว่ากลุ่มอ่อน",
-}
-# Flags that mean "this question misbehaves", as opposed to a warning worth a look.
-SERIOUS_FLAGS = ("negative", "none_correct", "all_correct")
+GROUP_FRACTION = 0.27  # the upper and lower groups of the upper–lower index D
 
 
 def _clean(values) -> np.ndarray:
@@ -74,34 +61,24 @@ def percent_histogram(percents, width: int = 10) -> list[dict]:
             continue
         i = min(int(p // width), len(edges) - 1)
         counts[max(i, 0)] += 1
-    return [{"lo": lo, "hi": min(lo + width, 100), "count": c} for lo, c in zip(edges, counts)]
+    return [{"lo": lo, "hi": min(lo + width, 100), "count": c} for lo, c in zip(edges, counts, strict=True)]
 
 
-def pass_rate(scores, threshold) -> float | None:
-    """Share of scores at or above ``threshold`` (0–1)."""
-    a = _clean(scores)
-    return _num((a >= threshold).mean()) if a.size else None
+def sd_from_sums(n, total, total_of_squares) -> float | None:
+    """Sample standard deviation (n − 1) from n, Σx and Σx² (the sums stored per session);
+    None for fewer than two values."""
+    if not n or n < 2:
+        return None
+    var = (total_of_squares - total * total / n) / (n - 1)
+    return math.sqrt(var) if var > 0 else 0.0
 
 
 # --------------------------------------------------------------------------- learning gain
 
-def paired_gains(pre: dict, post: dict) -> list[dict]:
-    """People who took both tests: ``[{"key", "pre", "post", "gain"}]`` ordered by key.
-    ``pre`` and ``post`` map a person's key to a score."""
-    keys = sorted(set(pre) & set(post), key=str)
-    return [{"key": k, "pre": pre[k], "post": post[k], "gain": post[k] - pre[k]} for k in keys]
-
-
-def hake_g(pre_mean_pct, post_mean_pct) -> float | None:
-    """Hake's normalised gain of a class: ⟨g⟩ = (⟨post%⟩ − ⟨pre%⟩) / (100 − ⟨pre%⟩).
-    Undefined (None) when the class already averaged 100 % before training."""
-    if pre_mean_pct is None or post_mean_pct is None or pre_mean_pct >= 100:
-        return None
-    return _num((post_mean_pct - pre_mean_pct) / (100.0 - pre_mean_pct))
-
-
-def individual_g(pre_pct, post_pct) -> float | None:
-    """One person's normalised gain (post − pre) / (100 − pre); None when pre is 100 %."""
+def normalised_gain(pre_pct, post_pct) -> float | None:
+    """Hake's normalised gain g = (post% − pre%) / (100 − pre%): of one person from their
+    percentages, of a class (⟨g⟩) from its mean percentages. Undefined (None) when pre is
+    already 100 %."""
     if pre_pct is None or post_pct is None or pre_pct >= 100:
         return None
     return _num((post_pct - pre_pct) / (100.0 - pre_pct))
@@ -140,14 +117,6 @@ def significance_text(pvalue) -> str:
     if pvalue < 0.05:
         return "แตกต่างอย่างมีนัยสำคัญทางสถิติที่ระดับ .05"
     return "ไม่แตกต่างอย่างมีนัยสำคัญทางสถิติ"
-
-
-# --------------------------------------------------------------------------- mastery
-
-def mastery(correct_by_group: dict, possible_by_group: dict) -> dict:
-    """Share right per group (a chapter): Σ correct / Σ possible."""
-    return {g: (_num(correct_by_group.get(g, 0) / possible_by_group[g]) if possible_by_group.get(g) else None)
-            for g in possible_by_group}
 
 
 # --------------------------------------------------------------------------- item analysis
@@ -191,28 +160,13 @@ def upper_lower_groups(totals, fraction: float = GROUP_FRACTION) -> tuple[list[i
     return upper.tolist(), lower.tolist()
 
 
-def item_flags(p, r=None, d=None, options=None, key=None) -> list[str]:
-    """The flags of one question from its share right ``p``, point-biserial ``r``,
-    upper–lower index ``d`` and, when given, its option counts (``{"upper", "lower"}`` per
-    option) and right ``key``."""
-    flags = []
-    if p == 0:
-        flags.append("none_correct")
-    elif p == 1:
-        flags.append("all_correct")
-    if (r is not None and r < 0) or (d is not None and d < 0):
-        flags.append("negative")
-    elif r is not None and r < LOW_DISCRIMINATION:
-        flags.append("low_discrimination")
-    if p is not None and 0 < p < TOO_HARD:
-        flags.append("too_hard")
-    elif p is not None and TOO_EASY < p < 1:
-        flags.append("too_easy")
-    if key is not None and options and any(
-        o is not None and o != key and slot["upper"] > slot["lower"] for o, slot in options.items()
-    ):
-        flags.append("distractor_pulls_upper")
-    return flags
+def upper_lower_masks(totals) -> tuple[np.ndarray, np.ndarray]:
+    """The groups of ``upper_lower_groups`` as two boolean masks over the people."""
+    upper, lower = upper_lower_groups(totals)
+    in_upper, in_lower = np.zeros(len(totals), dtype=bool), np.zeros(len(totals), dtype=bool)
+    in_upper[upper] = True
+    in_lower[lower] = True
+    return in_upper, in_lower
 
 
 @dataclass
@@ -236,6 +190,38 @@ class ItemStats:
         return any(f in SERIOUS_FLAGS for f in self.flags)
 
 
+def option_counts(chosen, upper, lower, offered=(), key=None) -> dict:
+    """How often each option was chosen, overall and in the upper and lower groups:
+    ``chosen`` is the option per person ("" for a blank, counted under None), ``upper`` and
+    ``lower`` boolean masks. Every offered option is listed, chosen or not."""
+    offered = list(offered)
+    present = offered + [o for o in dict.fromkeys(chosen.tolist()) if o not in offered]
+    up, lo = chosen[upper], chosen[lower]
+    out = {}
+    for o in present:
+        count = int((chosen == o).sum())
+        if count == 0 and o not in offered:
+            continue
+        out[None if o == "" else o] = {"count": count, "share": count / len(chosen), "upper": int((up == o).sum()),
+                                       "lower": int((lo == o).sum()), "key": o == key}
+    return out
+
+
+def item_stats(question, right, totals, upper, lower, chosen=None, offered=(), key=None) -> ItemStats:
+    """One question over the people who saw it: ``right`` 1/0 per person, ``totals`` their
+    scores, ``upper`` and ``lower`` boolean masks of the 27 % groups, and when given the
+    option each chose (``chosen``), the options offered and the right ``key``."""
+    x = np.asarray(right, dtype=float)
+    p = float(x.mean())
+    pu = float(x[upper].mean()) if upper.any() else None
+    pl = float(x[lower].mean()) if lower.any() else None
+    d = pu - pl if pu is not None and pl is not None else None
+    r = point_biserial(x, totals)
+    opts = option_counts(chosen, upper, lower, offered, key) if chosen is not None else {}
+    return ItemStats(question=question, n=int(x.size), difficulty=_num(p), point_biserial=r, discrimination=_num(d),
+                     p_upper=_num(pu), p_lower=_num(pl), options=opts, flags=item_flags(p, r, d, opts, key))
+
+
 def item_analysis(matrix, questions=None, choices=None, keys=None, options=None) -> dict:
     """Classical item analysis of one form over a set of attempts.
 
@@ -253,36 +239,15 @@ def item_analysis(matrix, questions=None, choices=None, keys=None, options=None)
     n, k = m.shape
     questions = list(questions) if questions is not None else list(range(k))
     totals = m.sum(axis=1)
-    upper, lower = upper_lower_groups(totals.tolist())
+    upper, lower = upper_lower_masks(totals.tolist())
     # choices as a string array, "" for a blank answer
     ch = None
     if choices is not None:
         ch = choices if isinstance(choices, np.ndarray) else np.array(
             [["" if c is None else c for c in row] for row in choices], dtype="<U1")
-    items = []
-    for j in range(k):
-        col = m[:, j]
-        p = float(col.mean())
-        pu = float(col[upper].mean()) if upper else None
-        pl = float(col[lower].mean()) if lower else None
-        d = pu - pl if upper else None
-        r = point_biserial(col, totals)
-        opts = {}
-        if ch is not None:
-            offered = list(options[j]) if options is not None else []
-            present = [o for o in offered] + [o for o in dict.fromkeys(ch[:, j].tolist()) if o not in offered]
-            col_c = ch[:, j]
-            up_c, lo_c = col_c[upper], col_c[lower]
-            for o in present:
-                count = int((col_c == o).sum())
-                if count == 0 and o not in offered:
-                    continue
-                opts[None if o == "" else o] = {
-                    "count": count, "share": count / n, "upper": int((up_c == o).sum()),
-                    "lower": int((lo_c == o).sum()), "key": keys is not None and o == keys[j]}
-        flags = item_flags(p, r, d, opts, keys[j] if keys is not None else None)
-        items.append(ItemStats(question=questions[j], n=n, difficulty=_num(p), point_biserial=r,
-                               discrimination=_num(d), p_upper=_num(pu), p_lower=_num(pl), options=opts, flags=flags))
+    items = [item_stats(questions[j], m[:, j], totals, upper, lower, None if ch is None else ch[:, j],
+                        options[j] if options is not None else (), keys[j] if keys is not None else None)
+             for j in range(k)]
     return {
         "n": n,
         "k": k,

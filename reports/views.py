@@ -11,9 +11,15 @@ from assessments.forms import normalize_code
 from assessments.models import POST, PRE, STAFF, Attempt, TestForm, TrainingSession
 from assessments.participants import current_participant
 
-from . import access, charts, jobs, queries
+from . import access, charts, jobs
 from .certificates import certificate_for, certificates_pdf
+from .dashboards import RANK_KEYS, national_dashboard, province_report
+from .item_analysis import item_analysis_for
 from .models import Certificate, ExportJob
+from .periods import Period, fiscal_year_of
+from .provinces import province_key
+from .session_report import session_report
+from .staff_results import staff_results
 
 SERIES = [("ก่อนอบรม", "pre"), ("หลังอบรม", "post")]
 BIN_LABELS = [f"{i * 10}" for i in range(10)]
@@ -41,13 +47,13 @@ def fiscal_years():
     span = TrainingSession.objects.aggregate(lo=Min("date"), hi=Max("date"))
     if not span["lo"]:
         return []
-    return list(range(queries.fiscal_year_of(span["hi"]), queries.fiscal_year_of(span["lo"]) - 1, -1))
+    return list(range(fiscal_year_of(span["hi"]), fiscal_year_of(span["lo"]) - 1, -1))
 
 
 def period_from(request):
     fy = _int(request.GET.get("fy"), 2400, 2700)
     q = _int(request.GET.get("q"), 1, 4) if fy else None
-    return queries.Period.fiscal(fy, q), fy, q
+    return Period.fiscal(fy, q), fy, q
 
 
 def filter_context(request, with_region=True):
@@ -84,8 +90,8 @@ def _section_label(s, link):
 @access.require(access.can_see_dashboard)
 def dashboard(request):
     ctx = filter_context(request)
-    rank = request.GET.get("rank") if request.GET.get("rank") in queries.RANK_KEYS else "post_mean"
-    d = queries.national_dashboard(ctx["period"], region=ctx["region"] or None, rank_by=rank)
+    rank = request.GET.get("rank") if request.GET.get("rank") in RANK_KEYS else "post_mean"
+    d = national_dashboard(ctx["period"], region=ctx["region"] or None, rank_by=rank)
     visible = access.visible_unit_ids(request.user)
     allowed = None if visible is None else set(
         Unit.objects.filter(id__in=visible).values_list("province", flat=True))
@@ -96,7 +102,7 @@ def dashboard(request):
     ctx.update(d)
     ctx.update(_charts(t["hist_pre"], t["hist_post"], d["sections"]))
     ctx.update({
-        "rank": rank, "rank_keys": queries.RANK_KEYS,
+        "rank": rank, "rank_keys": RANK_KEYS,
         "month_chart": charts.grouped_bars([m["label"] for m in months],
                                            [("ก่อนอบรม", [m["pre_mean"] for m in months], "pre"),
                                             ("หลังอบรม", [m["post_mean"] for m in months], "post")],
@@ -110,11 +116,11 @@ def dashboard(request):
 
 @login_required
 def province(request, province):
-    if not access.can_see_province(request.user, "" if province == queries.CENTRAL else province):
+    if not access.can_see_province(request.user, province_key(province)):
         raise PermissionDenied("ไม่มีสิทธิ์ดูรายงานของจังหวัดนี้")
     ctx = filter_context(request, with_region=False)
-    r = queries.province_report(province, ctx["period"])
-    if not r["sessions"] and not Unit.objects.filter(province="" if province == queries.CENTRAL else province).exists():
+    r = province_report(province, ctx["period"])
+    if not r["sessions"] and not Unit.objects.filter(province=province_key(province)).exists():
         raise Http404("ไม่พบจังหวัดนี้")
     t = r["totals"]
     ctx.update(r)
@@ -135,7 +141,7 @@ def _session_or_403(request, pk):
 @login_required
 def session(request, pk):
     s = _session_or_403(request, pk)
-    r = queries.session_report(s)
+    r = session_report(s)
     ctx = dict(r)
     ctx.update(_charts(r[PRE]["hist"], r[POST]["hist"], r["sections"]))
     ctx["gain_chart"] = charts.gain_strip(r["paired"]["gains"],
@@ -173,7 +179,7 @@ def items(request, form_id):
             scope_label.append(ctx["period"].label)
         province_name = request.GET.get("province")
         if province_name:
-            attempts = attempts.filter(unit__province="" if province_name == queries.CENTRAL else province_name)
+            attempts = attempts.filter(unit__province=province_key(province_name))
             scope_label.append(f"จังหวัด{province_name}")
         if ctx["region"]:
             attempts = attempts.filter(unit__region=ctx["region"])
@@ -186,7 +192,7 @@ def items(request, form_id):
                 "limit": ITEM_ANALYSIS_PAGE_LIMIT, "kind": kind or "",
                 "province_name": request.GET.get("province", "")})
     if 0 < n <= ITEM_ANALYSIS_PAGE_LIMIT:
-        result = queries.item_analysis_for(attempts)
+        result = item_analysis_for(attempts)
         for it in result["items"]:
             it.bars = [(("ไม่ตอบ" if o is None else o), s, round(100 * s["share"], 1)) for o, s in it.options.items()]
         ctx["result"] = result
@@ -198,8 +204,8 @@ def staff(request):
     if not access.can_see_dashboard(request.user):
         raise PermissionDenied("ไม่มีสิทธิ์ดูรายงานนี้")
     ctx = filter_context(request)
-    r = queries.staff_results(ctx["period"], unit_ids=access.visible_unit_ids(request.user),
-                              region=ctx["region"] or None)
+    r = staff_results(ctx["period"], unit_ids=access.visible_unit_ids(request.user),
+                      region=ctx["region"] or None)
     for u in r["units"]:
         u["cells"] = [u["sections"].get(k) for k in r["section_keys"]]
     ctx.update(r)
@@ -229,11 +235,11 @@ def export(request):
         return HttpResponse("วุฒิบัตรออกได้ทีละการอบรม", status=400)
     else:
         fy = _int(request.POST.get("fy"), 2400, 2700)
-        period = queries.Period.fiscal(fy, _int(request.POST.get("q"), 1, 4) if fy else None)
+        period = Period.fiscal(fy, _int(request.POST.get("q"), 1, 4) if fy else None)
         params["period"] = period.params
         if scope == "province":
             province_name = request.POST.get("province", "")
-            if not access.can_see_province(request.user, "" if province_name == queries.CENTRAL else province_name):
+            if not access.can_see_province(request.user, province_key(province_name)):
                 raise PermissionDenied("ไม่มีสิทธิ์ดูรายงานของจังหวัดนี้")
             params["province"] = province_name
             what = f"จังหวัด{province_name} {period.label}"

@@ -3,18 +3,23 @@ the whole country over a period): a summary, per-chapter mastery, per-person sco
 answers and the item analysis, each on its own sheet with Thai headers."""
 from __future__ import annotations
 
-from datetime import date
-from datetime import timezone as dt_timezone
+from datetime import UTC, date
 
 from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from assessments.models import POST, PRE, Answer, Attempt, Participant, TrainingSession, section_label
 from accounts.models import Unit
+from assessments.models import POST, PRE, Answer, Attempt, Participant, TrainingSession, section_label
 from volunteerkm.thai import MONTHS_SHORT, thai_date
 
-from . import queries, stats
+from . import stats
+from .dashboards import overview
+from .item_analysis import item_analysis_for
+from .provinces import province_label
+from .session_report import session_report
+from .sql import table_name
+from .summaries import summary_figures
 from .xlsxkit import Sheet, write_workbook
 
 EXCEL_ROWS = 1_048_575  # Excel's sheet limit, less the header row
@@ -36,7 +41,7 @@ def be_datetime(at, tz):
     if isinstance(at, str):
         at = parse_datetime(at)
     if timezone.is_naive(at):
-        at = timezone.make_aware(at, dt_timezone.utc)
+        at = timezone.make_aware(at, UTC)
     at = timezone.localtime(at, tz)
     return f"{be_date(at.date())} {at:%H:%M}"
 
@@ -76,13 +81,19 @@ def section_sheet(sections):
                  [None, None, PCT, PCT, PCT, None])
 
 
+def _fetched(cur, size):
+    """The rows of an executed query, fetched ``size`` at a time so a large export streams."""
+    while rows := cur.fetchmany(size):
+        yield from rows
+
+
 def _session_filter_sql(session_qs):
     return session_qs.values("id").query.sql_with_params()
 
 
 def person_rows(session_qs):
     """One row per participant: session, unit, name, pre and post scores, gain, g, passed."""
-    attempt, participant, tsession, unit = (queries.table_name(m) for m in (Attempt, Participant, TrainingSession, Unit))
+    attempt, participant, tsession, unit = (table_name(m) for m in (Attempt, Participant, TrainingSession, Unit))
     sql, params = _session_filter_sql(session_qs)
     with connection.cursor() as cur:
         cur.execute(f"""
@@ -95,18 +106,14 @@ def person_rows(session_qs):
             LEFT JOIN {attempt} b ON b.participant_id = p.id AND b.kind = %s
             WHERE p.session_id IN ({sql}) AND (a.id IS NOT NULL OR b.id IS NOT NULL)
             ORDER BY s.date, s.id, p.name, p.id""", [PRE, POST, *params])
-        while True:
-            chunk = cur.fetchmany(5000)
-            if not chunk:
-                break
-            for sid, day, title, unit_name, province, name, a, am, b, bm, passed in chunk:
-                pre = 100.0 * a / am if a is not None and am else None
-                post = 100.0 * b / bm if b is not None and bm else None
-                gain = post - pre if pre is not None and post is not None else None
-                g = stats.individual_g(pre, post) if gain is not None else None
-                yield (sid, be_date(day), title, unit_name, queries.province_label(province), name, a, am, _pct(pre),
-                       b, bm, _pct(post), _pct(gain), None if g is None else round(g, 4),
-                       None if passed is None else ("ผ่าน" if passed else "ไม่ผ่าน"))
+        for sid, day, title, unit_name, province, name, a, am, b, bm, passed in _fetched(cur, 5000):
+            pre = 100.0 * a / am if a is not None and am else None
+            post = 100.0 * b / bm if b is not None and bm else None
+            gain = post - pre if pre is not None and post is not None else None
+            g = stats.normalised_gain(pre, post) if gain is not None else None
+            yield (sid, be_date(day), title, unit_name, province_label(province), name, a, am, _pct(pre),
+                   b, bm, _pct(post), _pct(gain), None if g is None else round(g, 4),
+                   None if passed is None else ("ผ่าน" if passed else "ไม่ผ่าน"))
 
 
 PERSON_HEADERS = [("รหัสการอบรม", 12), ("วันที่อบรม", 12), ("การอบรม", 36), ("หน่วยงาน", 36), ("จังหวัด", 16),
@@ -116,10 +123,10 @@ PERSON_FORMATS = [None, None, None, None, None, None, None, None, PCT, None, Non
 
 
 def answer_rows(session_qs, limit=EXCEL_ROWS):
-    attempt, participant, answer, tsession = (queries.table_name(m) for m in (Attempt, Participant, Answer,
+    attempt, participant, answer, tsession = (table_name(m) for m in (Attempt, Participant, Answer,
                                                                            TrainingSession))
     from assessments.models import Question, QuestionVersion
-    question, version = queries.table_name(Question), queries.table_name(QuestionVersion)
+    question, version = table_name(Question), table_name(QuestionVersion)
     sql, params = _session_filter_sql(session_qs)
     kinds = {PRE: "ก่อนอบรม", POST: "หลังอบรม"}
     with connection.cursor() as cur:
@@ -135,14 +142,10 @@ def answer_rows(session_qs, limit=EXCEL_ROWS):
             ORDER BY a.session_id, p.name, a.participant_id, a.kind DESC, ans.position
             LIMIT {int(limit)}""", params)
         tz = timezone.get_current_timezone()
-        while True:
-            chunk = cur.fetchmany(10000)
-            if not chunk:
-                break
-            for sid, name, kind, pos, key, chapter, chosen, right, ok, at in chunk:
-                yield (sid, name, kinds.get(kind, kind), pos, key,
-                       section_label(str(chapter)) if chapter else section_label("report"),
-                       chosen or "(ไม่ตอบ)", right, "ถูก" if ok else "ผิด", be_datetime(at, tz))
+        for sid, name, kind, pos, key, chapter, chosen, right, ok, at in _fetched(cur, 10000):
+            yield (sid, name, kinds.get(kind, kind), pos, key,
+                   section_label(str(chapter)) if chapter else section_label("report"),
+                   chosen or "(ไม่ตอบ)", right, "ถูก" if ok else "ผิด", be_datetime(at, tz))
 
 
 ANSWER_HEADERS = [("รหัสการอบรม", 12), ("ชื่อ", 26), ("แบบทดสอบ", 12), ("ข้อที่", 8), ("รหัสคำถาม", 30),
@@ -156,7 +159,7 @@ def item_rows(session_qs, progress=None):
     forms = attempts.values_list("form_id", "form__title", "kind").distinct().order_by("kind", "form_id")
     rows = []
     for form_id, title, kind in forms:
-        result = queries.item_analysis_for(attempts.filter(form_id=form_id, kind=kind), progress)
+        result = item_analysis_for(attempts.filter(form_id=form_id, kind=kind), progress)
         rows.append((f"{title} ({'ก่อนอบรม' if kind == PRE else 'หลังอบรม'})", "", "", result["n"], None, None,
                      None, "", "", f"KR-20 = {result['kr20']:.3f}" if result["kr20"] is not None
                      else "KR-20: คำนวณไม่ได้ (ข้อคำถามต่างกันหรือคะแนนไม่กระจาย)"))
@@ -179,7 +182,7 @@ ITEM_FORMATS = [None, None, None, None, PCT, RATIO, RATIO, None, None, None]
 
 
 def session_workbook(session: TrainingSession, progress=None) -> bytes:
-    r = queries.session_report(session)
+    r = session_report(session)
     qs = TrainingSession.objects.filter(pk=session.pk)
     p = r["paired"]
     f = {"trainings": 1, "pre_n": r[PRE]["n"], "post_n": r[POST]["n"], "pair_n": p["n"],
@@ -201,12 +204,8 @@ def session_workbook(session: TrainingSession, progress=None) -> bytes:
 
 
 def set_workbook(title, period_label, session_qs, progress=None) -> bytes:
-    queries.refresh_summaries(session_qs)
-    from .models import SectionSummary, SessionSummary
-    summaries = SessionSummary.objects.filter(session__in=session_qs.values("id"))
-    totals = queries.totals_of(summaries)
-    sections = queries.section_rows(SectionSummary.objects.filter(session__in=session_qs.values("id")))
-    return _workbook(summary_rows(title, period_label, totals), sections, session_qs, progress,
+    summaries, shown = overview(session_qs)
+    return _workbook(summary_rows(title, period_label, shown["totals"]), shown["sections"], session_qs, progress,
                      sessions=summaries)
 
 
@@ -243,8 +242,8 @@ def _workbook(summary, sections, session_qs, progress=None, sessions=None) -> by
 
 def _session_rows(summaries):
     for s in summaries.select_related("session__unit").order_by("session__date", "session_id").iterator(2000):
-        f = queries.figures({k: getattr(s, k) for k in queries.SUM_FIELDS})
+        f = summary_figures(s)
         yield (s.session_id, be_date(s.session.date), s.session.title, s.session.unit.name,
-               queries.province_label(s.session.unit.province), f["pre_n"], f["post_n"], _pct(f["pre_mean"]),
+               province_label(s.session.unit.province), f["pre_n"], f["post_n"], _pct(f["pre_mean"]),
                _pct(f["post_mean"]), _pct(f["mean_gain"]), None if f["hake_g"] is None else round(f["hake_g"], 4),
                _rate(f["post_pass_rate"]))

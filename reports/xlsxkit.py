@@ -3,7 +3,6 @@ a whole province does not hold every cell in memory): one sheet per table, Thai 
 in bold on a tinted row, the header frozen and filterable, columns sized to their header."""
 from __future__ import annotations
 
-import io
 import tempfile
 
 from openpyxl import Workbook
@@ -47,7 +46,7 @@ def write_workbook(sheets, progress=None, every: int = 5000) -> bytes:
         last_row = 1
         for row in sheet.rows:
             out = []
-            for value, fmt in zip(row, sheet.formats):
+            for value, fmt in zip(row, sheet.formats, strict=True):
                 if fmt:
                     cell = WriteOnlyCell(ws, value=value)
                     cell.number_format = fmt
@@ -68,9 +67,3 @@ def write_workbook(sheets, progress=None, every: int = 5000) -> bytes:
         progress(written)
     return data
 
-
-def read_back(data: bytes):
-    """The workbook as openpyxl sees it (for checks)."""
-    from openpyxl import load_workbook
-
-    return load_workbook(io.BytesIO(data), read_only=True)

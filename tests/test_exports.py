@@ -10,8 +10,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from assessments.models import Attempt
-from reports import jobs, pdf, queries
+from reports import jobs, pdf
+from reports.dashboards import province_report
 from reports.models import ExportJob
+from reports.periods import Period
+from reports.session_report import session_report
 from volunteerkm.thai import MONTHS_SHORT
 from tests.test_reports_queries import known  # noqa: F401  (the fixture)
 
@@ -157,7 +160,7 @@ needs_poppler = pytest.mark.skipif(subprocess.run(["which", "pdftotext"], captur
 
 @needs_poppler
 def test_session_pdf_report(known):
-    data = pdf.session_pdf(queries.session_report(known["s1"]))
+    data = pdf.session_pdf(session_report(known["s1"]))
     assert data.startswith(b"%PDF") and pdf_pages(data) >= 2
     text = pdf_text(data)
     # Thai digits and Buddhist-Era dates; the names of the people
@@ -168,7 +171,7 @@ def test_session_pdf_report(known):
 
 @needs_poppler
 def test_province_pdf_report(known):
-    data = pdf.province_pdf(queries.province_report("เชียงราย", queries.Period.fiscal(2569)))
+    data = pdf.province_pdf(province_report("เชียงราย", Period.fiscal(2569)))
     text = pdf_text(data)
     assert "ปีงบประมาณ ๒๕๖๙" in text and "๖๘.๐" in text
     keep_pngs(data, "report-province")

@@ -161,7 +161,7 @@ def test_api_follows_the_access_rules(client, known):
 def test_question_bank_flag_text_for_the_admin(known):
     from django.core.cache import cache
 
-    from reports.queries import question_flag_text
+    from assessments.bankflags import question_flag_text
     cache.clear()
     unanswered = sample.question_bank("rq-unused", per_chapter=1, chapters=[7])[0]
     assert question_flag_text(unanswered.question_id) == "ยังไม่มีผู้ตอบ"

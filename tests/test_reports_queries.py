@@ -4,9 +4,16 @@ from datetime import date
 
 import pytest
 
-from assessments.models import POST, PRE, STAFF, Attempt
-from reports import queries, sample
+from assessments.bankflags import question_flags
+from assessments.models import POST, PRE, STAFF, Attempt, TrainingSession
+from reports import sample
+from reports.dashboards import national_dashboard, province_report
+from reports.item_analysis import item_analysis_for
 from reports.models import SessionSummary
+from reports.periods import Period
+from reports.session_report import session_report
+from reports.staff_results import staff_results
+from reports.summaries import refresh_summaries
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +65,7 @@ def known():
 
 
 def test_session_pre_and_post_description(known):
-    r = queries.session_report(known["s1"])
+    r = session_report(known["s1"])
     # pre: 20 40 60 80 0 40 → mean 240/6 = 40, median of 0 20 40 40 60 80 = 40; ≥ 60 %: 2 of 6
     assert r[PRE]["n"] == 6 and r[PRE]["pct"]["mean"] == pytest.approx(40) and r[PRE]["pct"]["median"] == 40
     assert r[PRE]["passed"] == 2 and r[PRE]["pass_rate"] == pytest.approx(2 / 6)
@@ -70,7 +77,7 @@ def test_session_pre_and_post_description(known):
 
 
 def test_session_paired_gain_hake_and_wilcoxon(known):
-    r = queries.session_report(known["s1"])
+    r = session_report(known["s1"])
     p = r["paired"]
     # pairs ก้อง ขวัญ คณิน ดวงใจ เอก: gains +60 0 +40 −20 +60 → mean 28, median 40
     assert p["n"] == 5 and p["mean_gain"] == pytest.approx(28) and p["median_gain"] == 40
@@ -90,7 +97,7 @@ def test_session_paired_gain_hake_and_wilcoxon(known):
 
 
 def test_session_chapter_mastery_and_weakest_chapters_link_to_items(known):
-    sections = {s["section"]: s for s in queries.session_report(known["s1"])["sections"]}
+    sections = {s["section"]: s for s in session_report(known["s1"])["sections"]}
     # pre: ch1 5/6, ch2 3/6, ch3 3/6, ch4 1/6, ch5 0/6
     assert sections["1"]["pre"] == pytest.approx(500 / 6) and sections["4"]["pre"] == pytest.approx(100 / 6)
     assert sections["5"]["pre"] == 0
@@ -103,7 +110,7 @@ def test_session_chapter_mastery_and_weakest_chapters_link_to_items(known):
 
 
 def test_national_dashboard_adds_up_the_session_summaries(known):
-    d = queries.national_dashboard()
+    d = national_dashboard()
     t = d["totals"]
     assert t["trainings"] == 2
     # pre 8 people: (240 + 160) / 8 = 50 %; post 7 people: (340 + 180) / 7
@@ -125,23 +132,23 @@ def test_national_dashboard_adds_up_the_session_summaries(known):
 
 
 def test_ranking_by_gain_and_filter_by_region_and_fiscal_year(known):
-    by_gain = queries.national_dashboard(rank_by="mean_gain")["provinces"]
+    by_gain = national_dashboard(rank_by="mean_gain")["provinces"]
     # เชียงราย +28, ตรัง (100−60 + 80−100)/2 = +10
     assert [p["province"] for p in by_gain] == ["เชียงราย", "ตรัง"]
     assert by_gain[1]["mean_gain"] == pytest.approx(10)
-    south = queries.national_dashboard(region="ภาคใต้")
+    south = national_dashboard(region="ภาคใต้")
     assert south["totals"]["trainings"] == 1 and south["totals"]["pre_n"] == 2
-    fy = queries.Period.fiscal(2569)            # 1 Oct 2025 – 30 Sep 2026
+    fy = Period.fiscal(2569)            # 1 Oct 2025 – 30 Sep 2026
     assert (fy.start, fy.end) == (date(2025, 10, 1), date(2026, 9, 30))
-    assert queries.national_dashboard(fy)["totals"]["trainings"] == 2
-    q3 = queries.Period.fiscal(2569, 3)         # April – June 2026
+    assert national_dashboard(fy)["totals"]["trainings"] == 2
+    q3 = Period.fiscal(2569, 3)         # April – June 2026
     assert (q3.start, q3.end) == (date(2026, 4, 1), date(2026, 6, 30))
-    assert queries.national_dashboard(q3)["totals"]["trainings"] == 1
-    assert queries.national_dashboard(queries.Period.fiscal(2568))["totals"]["trainings"] == 0
+    assert national_dashboard(q3)["totals"]["trainings"] == 1
+    assert national_dashboard(Period.fiscal(2568))["totals"]["trainings"] == 0
 
 
 def test_province_report_lists_sessions_and_units(known):
-    r = queries.province_report("เชียงราย")
+    r = province_report("เชียงราย")
     assert r["totals"]["pre_mean"] == pytest.approx(40) and r["totals"]["post_mean"] == pytest.approx(68)
     assert [s["session"].pk for s in r["sessions"]] == [known["s1"].pk]
     assert r["sessions"][0]["hake_g"] == pytest.approx(28 / 60)
@@ -150,26 +157,26 @@ def test_province_report_lists_sessions_and_units(known):
 
 
 def test_summaries_follow_new_attempts_and_regrades(known):
-    queries.national_dashboard()
+    national_dashboard()
     summary = SessionSummary.objects.get(session=known["s1"])
     assert summary.post_n == 5
     # ฟ้า takes the post-test late: 5/5
     fah = known["people"]["ฟ้า"]
     sample.record_attempt(known["post_f"], POST, known["versions"], ["a"] * 5, session_obj=known["s1"],
                           participant_obj=fah)
-    assert queries.refresh_summaries(queries.TrainingSession.objects.all()) == 1
+    assert refresh_summaries(TrainingSession.objects.all()) == 1
     summary.refresh_from_db()
     assert summary.post_n == 6 and summary.pair_n == 6
     # a regrade changes a stored score: the fingerprint notices
     from django.utils import timezone
     Attempt.objects.filter(participant=fah, kind=POST).update(score=4, regraded_at=timezone.now())
-    assert queries.refresh_summaries(queries.TrainingSession.objects.all()) == 1
-    assert queries.refresh_summaries(queries.TrainingSession.objects.all()) == 0
+    assert refresh_summaries(TrainingSession.objects.all()) == 1
+    assert refresh_summaries(TrainingSession.objects.all()) == 0
 
 
 def test_item_analysis_of_a_session_post_test(known):
     attempts = Attempt.objects.filter(session=known["s1"], kind=POST)
-    result = queries.item_analysis_for(attempts)
+    result = item_analysis_for(attempts)
     assert result["complete"] and result["n"] == 5 and result["k"] == 5
     assert [i.difficulty for i in result["items"]] == [1, 1, 0.8, 0.4, 0.2]
     # p·q: 0 0 .16 .24 .16 = .56; totals 4 2 5 3 3 → variance 1.04; KR-20 = 5/4 · (1 − .56/1.04) = 0.576923
@@ -180,14 +187,14 @@ def test_item_analysis_of_a_session_post_test(known):
 
 
 def test_question_bank_flags_from_every_answer(known):
-    flags = queries.question_flags([v.question_id for v in known["versions"]], min_answers=1)
+    flags = question_flags([v.question_id for v in known["versions"]], min_answers=1)
     q5 = flags[known["versions"][4].question_id]
     # Q5 right: หทัย before; คณิน, กานต์ after → 3 of 15 answers
     assert q5.n == 15 and q5.difficulty == pytest.approx(0.2)
     q1 = flags[known["versions"][0].question_id]
     # Q1 wrong only for เอก's pre-test → 14/15
     assert q1.difficulty == pytest.approx(14 / 15) and "too_easy" in q1.flags
-    few = queries.question_flags([known["versions"][0].question_id])[known["versions"][0].question_id]
+    few = question_flags([known["versions"][0].question_id])[known["versions"][0].question_id]
     assert few.flags == [] and "ข้อมูลยังไม่พอ" in few.text
 
 
@@ -198,7 +205,7 @@ def test_staff_results_per_unit(known):
                                 ("st3", u2, [1, 0, 1, 1, 1])):
         sample.record_attempt(staff_f, STAFF, versions, chosen(versions, pattern), user_obj=sample.user(name),
                               unit_obj=unit)
-    r = queries.staff_results()
+    r = staff_results()
     units = {row["unit"]: row for row in r["units"]}
     # unit 1: 100 % and 40 % → mean 70, one of two ≥ 70 %; unit 2: 80 %, passed
     assert units[u1]["mean"] == pytest.approx(70) and units[u1]["pass_rate"] == 0.5 and units[u1]["people"] == 2
@@ -222,7 +229,7 @@ def test_item_analysis_across_sessions_with_different_questions(known):
     for name, pattern in (("ชบา", [1, 1, 0, 0, 1]), ("ณัฐ", [0, 1, 1, 0, 0])):
         p = sample.participant(s3, name)
         sample.record_attempt(known["post_f"], POST, shown, chosen(shown, pattern), session_obj=s3, participant_obj=p)
-    result = queries.item_analysis_for(Attempt.objects.filter(kind=POST, session__in=[known["s1"], s3]))
+    result = item_analysis_for(Attempt.objects.filter(kind=POST, session__in=[known["s1"], s3]))
     assert not result["complete"] and result["kr20"] is None and result["n"] == 7
     by_key = {i.question.question.key: i for i in result["items"]}
     # question 1: right for all 5 of session 1 and for ชบา → 6 of 7

@@ -31,25 +31,14 @@ def test_percent_histogram_bins_scores():
     assert stats.percent_histogram([100, 0])[-1]["count"] == 1 and stats.percent_histogram([100, 0])[0]["count"] == 1
 
 
-def test_pass_rate_counts_scores_at_or_above_threshold():
-    # 14 11 13 15 16 14 against 12: only 11 fails → 5/6
-    assert stats.pass_rate(POST, 12) == pytest.approx(5 / 6)
-    assert stats.pass_rate([], 12) is None
-
-
-def test_paired_gains_only_for_people_with_both_tests():
-    gains = stats.paired_gains({"a": 10, "b": 12, "c": 5}, {"a": 14, "b": 11, "d": 20})
-    assert gains == [{"key": "a", "pre": 10, "post": 14, "gain": 4}, {"key": "b", "pre": 12, "post": 11, "gain": -1}]
-
-
 def test_hake_normalised_gain():
     # pre mean 65/6 of 20 = 54.1667 %, post mean 83/6 of 20 = 69.1667 %
     # g = (69.1667 − 54.1667) / (100 − 54.1667) = 15 / 45.8333 = 0.327273
     pre_pct = sum(PRE) / 6 * 5
     post_pct = sum(POST) / 6 * 5
-    assert stats.hake_g(pre_pct, post_pct) == pytest.approx(0.327273, abs=1e-6)
-    assert stats.hake_g(100, 100) is None
-    assert stats.individual_g(50, 75) == 0.5 and stats.individual_g(80, 70) == pytest.approx(-0.5)
+    assert stats.normalised_gain(pre_pct, post_pct) == pytest.approx(0.327273, abs=1e-6)
+    assert stats.normalised_gain(100, 100) is None
+    assert stats.normalised_gain(50, 75) == 0.5 and stats.normalised_gain(80, 70) == pytest.approx(-0.5)
 
 
 def test_wilcoxon_signed_rank_exact():
@@ -188,10 +177,6 @@ def test_flags_for_nobody_and_everybody_right():
     assert items[0].flags == ["all_correct"] and items[0].point_biserial is None
     assert items[1].flags == ["none_correct"]
     assert items[2].flags == []
-
-
-def test_mastery_per_chapter():
-    assert stats.mastery({1: 6, 2: 1}, {1: 8, 2: 4, 3: 0}) == {1: 0.75, 2: 0.25, 3: None}
 
 
 def test_wilcoxon_with_tied_differences_uses_normal_approximation():
