@@ -14,7 +14,7 @@ from knowledge.models import Chapter, Item, ReportField
 from knowledge.render import plain_text
 from volunteerkm.thai import normalize
 
-from .conftest import CONTENT
+from .helpers import CONTENT
 
 pytestmark = pytest.mark.django_db
 QUESTIONS = CONTENT / "questions"
@@ -81,7 +81,8 @@ def test_every_question_is_well_formed():
 
 
 def test_seed_forms_are_loaded():
-    pre, post, staff = (TestForm.objects.get(key=k) for k in ("volunteer-pre-a", "volunteer-post-b", "staff-regulation"))
+    keys = ("volunteer-pre-a", "volunteer-post-b", "staff-regulation")
+    pre, post, staff = (TestForm.objects.get(key=k) for k in keys)
     assert pre.form_questions.count() == post.form_questions.count() == 14
     assert post.parallel_to == pre
     # Parallel forms share no question and cover the same chapters equally.
@@ -110,13 +111,6 @@ def test_dump_writes_back_the_same_files(tmp_path):
     assert set(dumped) == set(source)
     for path in source:
         assert dumped[path] == source[path], f"{path} เปลี่ยนไปหลังนำเข้าแล้วเขียนออก"
-
-
-@pytest.fixture
-def bank_copy(tmp_path):
-    copy = tmp_path / "questions"
-    shutil.copytree(QUESTIONS, copy)
-    return copy
 
 
 def replace_in(path: Path, old, new):
@@ -151,7 +145,8 @@ def test_a_quote_not_in_the_item_is_rejected_naming_file_and_line(bank_copy):
     # A valid change earlier in the file, which must not be stored either.
     replace_in(path, "text: อพม. ย่อมาจากอะไร", "text: อพม. ย่อมาจากคำว่าอะไร")
     replace_in(path, "source: มีสัญชาติไทย", "source: มีสัญชาติไทยหรือสัญชาติอื่น")
-    assert_rejected(bank_copy, "ข้อความอ้างอิง (source) ไม่พบในเนื้อหา", path, line_of(path, "key: qualifications-nationality"))
+    assert_rejected(bank_copy, "ข้อความอ้างอิง (source) ไม่พบในเนื้อหา", path,
+                    line_of(path, "key: qualifications-nationality"))
 
 
 def test_a_quote_from_an_uncertain_passage_is_rejected(bank_copy):
