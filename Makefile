@@ -5,7 +5,7 @@ PORT ?= 8000
 WORKERS ?= 3
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install run serve test test-sqlite test-postgres lint bench lock clean
+.PHONY: install run serve test test-fast test-sqlite test-postgres lint bench lock clean
 
 install: $(VENV)/.installed
 
@@ -28,6 +28,11 @@ test: install
 	$(BIN)/volunteerkm collectstatic --noinput -v0
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
+
+# The suite on SQLite without the browser tests (Chromium, gunicorn): quick, while working.
+test-fast: install
+	$(BIN)/volunteerkm collectstatic --noinput -v0
+	$(BIN)/pytest -q -m "not browser"
 
 test-sqlite:
 	@echo "== test suite on SQLite =="

@@ -1,23 +1,43 @@
-"""Shared fixtures: the seed KM loaded once into the test database, and the real server
-(gunicorn, as `make run` starts it) for browser and HTTP tests."""
+"""The tests' fixtures: the seed KM loaded once into the test database, the real server
+(gunicorn, as `make run` starts it) and Chromium for browser tests, and the people, sessions
+and data sets the tests work with. Plain helpers are in helpers.py."""
 import os
+import random
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import warnings
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connections, models
+from django.test import Client
 
-ROOT = Path(__file__).resolve().parent.parent
-CONTENT = ROOT / "content"
+from accounts.models import AuditEvent, Membership, Unit
+from assessments.models import POST, PRE, Attempt, Participant, Question, QuestionVersion, TestForm, TrainingSession
+from reports import certificates, sample
+from reports.models import Certificate, ExportJob, SectionSummary, SessionSummary
+
+from .helpers import CONTENT, ROOT, TRAINER_PASSWORD, chosen, join, make_session
+
 CHROMIUM = "/usr/bin/chromium"
 # Playwright's sync API keeps an event loop in the test thread once a browser is open;
 # Django would then refuse the (truly synchronous) ORM calls of later tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):
+    """A test that drives Chromium or the real server is marked `browser`, so that
+    `make test-fast` (-m "not browser") never starts them."""
+    for item in items:
+        if {"browser", "live_server_url"} & set(item.fixturenames) and not item.get_closest_marker("browser"):
+            raise pytest.UsageError(f"{item.nodeid} ใช้เบราว์เซอร์หรือเซิร์ฟเวอร์จริง ต้องมีเครื่องหมาย pytest.mark.browser")
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +57,7 @@ def django_db_setup(django_test_environment, django_db_blocker):
         try:
             teardown_databases(config, verbosity=0)
         except Exception as exc:  # a lingering server connection; the next run recreates the database
-            warnings.warn(f"ลบฐานข้อมูลทดสอบไม่สำเร็จ: {exc!r}")
+            warnings.warn(f"ลบฐานข้อมูลทดสอบไม่สำเร็จ: {exc!r}", stacklevel=1)
 
 
 def free_port():
@@ -94,9 +114,11 @@ def browser(django_db_setup):
         b.close()
 
 
+# Browser pages ------------------------------------------------------------------------
+
 @pytest.fixture
-def phone(browser):
-    """A small phone: 360 × 740 CSS pixels, touch, Thai locale."""
+def phone_page(browser):
+    """A Playwright page on a small phone: 360 × 740 CSS pixels, touch, Thai locale."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True,
                                   has_touch=True, locale="th-TH")
     page = context.new_page()
@@ -104,11 +126,246 @@ def phone(browser):
     context.close()
 
 
-SCREENSHOTS = ROOT / "var" / "screenshots"
+@pytest.fixture
+def orm_beside_playwright(monkeypatch):
+    """Playwright's sync API keeps an event loop in this thread; the test's own database
+    reads and writes are plain synchronous ORM calls, which Django then refuses unless told."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def screenshot(page, name, full_page=True):
-    """Keep a picture of what the user saw, for people to look at: the whole page, or just
-    the screen (where a sticky bar sits as the phone shows it)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+@pytest.fixture
+def trainer_account(orm_beside_playwright, live_server_url, django_db_blocker):
+    """A province office and its trainer (password TRAINER_PASSWORD), committed so the real
+    server sees them; removed afterwards with everything the training stored."""
+    with django_db_blocker.unblock():
+        unit = Unit.objects.create(code="pmj-browser-test", name="สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดลำปาง",
+                                   short_name="พมจ.ลำปาง", province="ลำปาง")
+        user = get_user_model().objects.create_user("trainer-lampang", password=TRAINER_PASSWORD)
+        Membership.objects.create(user=user, unit=unit)
+    yield unit, user
+    with django_db_blocker.unblock():
+        sessions = TrainingSession.objects.filter(unit=unit)
+        attempts = Attempt.objects.filter(session__in=sessions)
+        # What other apps made from these results (e.g. certificates) goes first.
+        for rel in Attempt._meta.related_objects:
+            if rel.on_delete is models.PROTECT and rel.related_model._meta.app_label != "assessments":
+                rel.related_model.objects.filter(**{f"{rel.field.name}__in": attempts}).delete()
+        attempts.delete()
+        Participant.objects.filter(session__in=sessions).update(merged_into=None)
+        Participant.objects.filter(session__in=sessions).delete()
+        sessions.delete()
+        AuditEvent.objects.filter(unit=unit).delete()
+        unit.delete()
+        user.delete()
+        connections.close_all()  # so that the test database can be dropped at the end
+
+
+# Training sessions through Django's test client -----------------------------------------
+
+@pytest.fixture
+def unit(db):
+    return Unit.objects.create(code="pmj-chiangmai", name="สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดเชียงใหม่",
+                               short_name="พมจ.เชียงใหม่", kind=Unit.PROVINCE, province="เชียงใหม่", region="เหนือ")
+
+
+@pytest.fixture
+def trainer(unit):
+    user = get_user_model().objects.create_user("trainer-cm")  # tests log in with force_login
+    Membership.objects.create(user=user, unit=unit, role=Membership.TRAINER)
+    return user
+
+
+@pytest.fixture
+def session(unit, trainer):
+    """A session of the Chiang Mai office on the seed forms, asking for a name only."""
+    return make_session(unit, trainer)
+
+
+@pytest.fixture
+def phone_client(session):
+    """Django's test client as a volunteer's phone that has joined the session, with the
+    pre-test open."""
+    session.set_phase("pre", "open")
+    client = Client()
+    join(client, session)
+    return client
+
+
+@pytest.fixture
+def open_test(session):
+    """A phone joined through the API with the pre-test open: (client, code, ticket,
+    {question id: option keys})."""
+    phone = Client()
+    session.set_phase("pre", "open")
+    api = f"/api/assessments/sessions/{session.code}"
+    joined = phone.post(f"{api}/join", {"name": "สมศรี ใจดี", "consent": True, "device": "fuzz-device-0001"},
+                        content_type="application/json").json()
+    test = phone.get(f"{api}/test", HTTP_X_PARTICIPANT=joined["participant_token"]).json()
+    options = {str(q["id"]): [o["key"] for o in q["options"]] for q in test["questions"]}
+    return phone, session.code, test["ticket"], options
+
+
+@pytest.fixture
+def desk(trainer):
+    """The trainer's own computer: a test client logged in as the trainer."""
+    client = Client()
+    client.force_login(trainer)
+    return client
+
+
+@pytest.fixture
+def other_unit_session(db):
+    """A session of another province office (Nan), with its own trainer."""
+    unit = Unit.objects.create(code="pmj-nan", name="สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดน่าน",
+                               short_name="พมจ.น่าน", province="น่าน")
+    user = get_user_model().objects.create_user("trainer-nan")
+    Membership.objects.create(user=user, unit=unit)
+    return make_session(unit, user)
+
+
+@pytest.fixture
+def staff(unit):
+    """A test client logged in as a staff member of the unit (the user is client.user)."""
+    user = get_user_model().objects.create_user("staff-cm")
+    Membership.objects.create(user=user, unit=unit, role=Membership.STAFF)
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+# Reports --------------------------------------------------------------------------------
+
+# The known data set. Five questions, one on each of chapters 1–5 (right option "a").
+# 1 = right, 0 = wrong. The report tests' expected figures are worked out from these.
+PRE_ANSWERS = {
+    "ก้อง": [1, 0, 0, 0, 0],   # 1/5 = 20 %
+    "ขวัญ": [1, 1, 0, 0, 0],   # 2/5 = 40 %
+    "คณิน": [1, 1, 1, 0, 0],   # 3/5 = 60 %
+    "ดวงใจ": [1, 1, 1, 1, 0],  # 4/5 = 80 %
+    "เอก": [0, 0, 0, 0, 0],    # 0/5 =  0 %
+    "ฟ้า": [1, 0, 1, 0, 0],    # 2/5 = 40 %  (no post-test)
+}
+POST_ANSWERS = {
+    "ก้อง": [1, 1, 1, 1, 0],   # 80 %
+    "ขวัญ": [1, 1, 0, 0, 0],   # 40 %
+    "คณิน": [1, 1, 1, 1, 1],   # 100 %
+    "ดวงใจ": [1, 1, 1, 0, 0],  # 60 %
+    "เอก": [1, 1, 1, 0, 0],    # 60 %
+}
+# A second province: two people.
+PRE_2 = {"กานต์": [1, 1, 1, 0, 0], "หทัย": [1, 1, 1, 1, 1]}     # 60 %, 100 %
+POST_2 = {"กานต์": [1, 1, 1, 1, 1], "หทัย": [1, 1, 1, 1, 0]}    # 100 %, 80 %
+
+
+@pytest.fixture
+def known(db):
+    """The known data set above: sessions s1 (Chiang Rai, u1) and s2 (Trang, u2) with one
+    trainer, on the forms pre_f and post_f."""
+    versions = sample.question_bank("rq", per_chapter=1, chapters=[1, 2, 3, 4, 5])
+    pre_f = sample.form("ก่อนอบรม", PRE, versions, pass_mark=60)
+    post_f = sample.form("หลังอบรม", POST, versions, pass_mark=60)
+    u1 = sample.unit("rq-north", "พมจ.เชียงราย", "เชียงราย", "ภาคเหนือ")
+    u2 = sample.unit("rq-south", "พมจ.ตรัง", "ตรัง", "ภาคใต้")
+    trainer = sample.user("rq-trainer", [u1])
+    s1 = sample.session("อบรม อพม. เชียงราย", u1, trainer, pre_f, post_f, date(2026, 3, 5))
+    s2 = sample.session("อบรม อพม. ตรัง", u2, trainer, pre_f, post_f, date(2026, 4, 9))
+    people = {}
+    for s, pre, post in ((s1, PRE_ANSWERS, POST_ANSWERS), (s2, PRE_2, POST_2)):
+        for name, pattern in pre.items():
+            p = people[name] = sample.participant(s, name)
+            sample.record_attempt(pre_f, PRE, versions, chosen(versions, pattern), session_obj=s, participant_obj=p)
+            if name in post:
+                sample.record_attempt(post_f, POST, versions, chosen(versions, post[name]), session_obj=s,
+                                      participant_obj=p)
+    return {"versions": versions, "s1": s1, "s2": s2, "u1": u1, "u2": u2, "pre_f": pre_f, "post_f": post_f,
+            "people": people}
+
+
+@pytest.fixture
+def known_trainer(client, known):
+    """The known data set's trainer, logged in on `client`: a member of the Chiang Rai unit only."""
+    client.force_login(known["s1"].trainer)
+    return known["s1"].trainer
+
+
+@pytest.fixture
+def km_team(client):
+    """A KM team member (staff, in no unit), logged in on `client`."""
+    user = get_user_model().objects.create_user("km-team", password="x", is_staff=True)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture(scope="module")
+def committed(django_db_setup, django_db_blocker):
+    """A session in Nan with 30 people's pre- and post-tests and one certificate, committed
+    so the real server sees them (its trainer "rb-trainer" has password TRAINER_PASSWORD);
+    removed after the module."""
+    with django_db_blocker.unblock():
+        rng = random.Random(7)
+        versions = sample.question_bank("rb", per_chapter=2)
+        pre_f = sample.form("แบบทดสอบก่อนอบรม (ทดสอบเบราว์เซอร์)", PRE, versions)
+        post_f = sample.form("แบบทดสอบหลังอบรม (ทดสอบเบราว์เซอร์)", POST, versions)
+        unit = sample.unit("rb-nan", "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดน่าน", "น่าน", "ภาคเหนือ")
+        trainer = sample.user("rb-trainer", [unit], first_name="ผู้จัด", last_name="น่าน")
+        trainer.set_password(TRAINER_PASSWORD)
+        trainer.save()
+        s = sample.session("อบรมทบทวนความรู้ระเบียบฯ อพม. จังหวัดน่าน", unit, trainer, pre_f, post_f, date(2026, 6, 12))
+        for i in range(30):
+            p = sample.participant(s, f"ผู้เข้าอบรม {i + 1:02d}")
+            pre = rng.randint(3, 9)
+            sample.record_attempt(pre_f, PRE, versions, sample.chosen_for(versions, pre, rng), session_obj=s,
+                                  participant_obj=p)
+            sample.record_attempt(post_f, POST, versions, sample.chosen_for(versions, min(14, pre + rng.randint(0, 6)),
+                                                                             rng), session_obj=s, participant_obj=p)
+        cert = certificates.issue(s)[0]
+        yield {"session": s, "trainer": trainer, "cert": cert}
+        # remove everything this module committed, children first
+        ExportJob.objects.filter(user=trainer).delete()
+        Certificate.objects.filter(session=s).delete()
+        SessionSummary.objects.filter(session=s).delete()
+        SectionSummary.objects.filter(session=s).delete()
+        Attempt.objects.filter(session=s).delete()
+        Participant.objects.filter(session=s).delete()
+        TrainingSession.objects.filter(pk=s.pk).delete()
+        TestForm.objects.filter(pk__in=[pre_f.pk, post_f.pk]).delete()
+        QuestionVersion.objects.filter(question__key__startswith="rb-").delete()
+        Question.objects.filter(key__startswith="rb-").delete()
+        trainer.delete()
+        Unit.objects.filter(pk=unit.pk).delete()
+        connections.close_all()
+
+
+# Editors and content files --------------------------------------------------------------
+
+@pytest.fixture
+def editor(client):
+    """A superuser, logged in on `client`."""
+    user = get_user_model().objects.create_superuser("editor", "editor@example.go.th", "รหัสผ่านยาว-12345")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def editor_client(db):
+    """A test client of its own, logged in as a superuser."""
+    client = Client()
+    client.force_login(get_user_model().objects.create_superuser("editor"))
+    return client
+
+
+@pytest.fixture
+def content_copy(tmp_path):
+    """A copy of the content files to break."""
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT, copy)
+    return copy
+
+
+@pytest.fixture
+def bank_copy(tmp_path):
+    """A copy of the question bank files to break."""
+    copy = tmp_path / "questions"
+    shutil.copytree(CONTENT / "questions", copy)
+    return copy

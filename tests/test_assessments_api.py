@@ -4,7 +4,7 @@ from django.test import Client
 
 from assessments.models import Attempt, Participant, TrainingSession
 
-from .assess_helpers import make_session, session, trainer, unit  # noqa: F401
+from .helpers import make_session
 
 API = "/api/assessments"
 
@@ -17,7 +17,8 @@ def test_a_phone_session_through_the_api(session):
     phone = Client()
     info = phone.get(f"{API}/sessions/{session.code.lower()}").json()
     assert info["title"] == session.title and info["phase"] is None and info["ask_for"] == "name"
-    joined = post(phone, f"/sessions/{session.code}/join", {"name": "สมศรี ใจดี", "consent": True, "device": "api-device-0001"})
+    joined = post(phone, f"/sessions/{session.code}/join",
+                  {"name": "สมศรี ใจดี", "consent": True, "device": "api-device-0001"})
     assert joined.status_code == 200 and joined.json()["created"] is True
     token = joined.json()["participant_token"]
     waiting = phone.get(f"{API}/sessions/{session.code}/test", HTTP_X_PARTICIPANT=token)
@@ -38,7 +39,8 @@ def test_a_phone_session_through_the_api(session):
     done = phone.get(f"{API}/sessions/{session.code}/test", HTTP_X_PARTICIPANT=token)
     assert done.status_code == 409 and "คุณส่งแบบทดสอบก่อนอบรมแล้ว" in done.json()["detail"]
     # Joining again from the same device is the same person.
-    rejoined = post(phone, f"/sessions/{session.code}/join", {"name": "สมศรี ใจดี", "consent": True, "device": "api-device-0001"})
+    rejoined = post(phone, f"/sessions/{session.code}/join",
+                    {"name": "สมศรี ใจดี", "consent": True, "device": "api-device-0001"})
     assert rejoined.json()["created"] is False and rejoined.json()["participant_id"] == joined.json()["participant_id"]
 
 
@@ -48,9 +50,11 @@ def test_bad_input_through_the_api_stores_nothing(unit, trainer):
     assert phone.get(f"{API}/sessions/ZZZZZZ").status_code == 404
     unknown = post(phone, "/sessions/ZZZZZZ/join", {"name": "ก ข", "consent": True})
     assert unknown.status_code == 404 and "ไม่พบการอบรม" in unknown.json()["detail"]
-    no_consent = post(phone, f"/sessions/{s.code}/join", {"name": "สมศรี ใจดี", "consent": False, "national_id": "1101700230708"})
+    no_consent = post(phone, f"/sessions/{s.code}/join",
+                      {"name": "สมศรี ใจดี", "consent": False, "national_id": "1101700230708"})
     assert no_consent.status_code == 400 and "ยินยอม" in no_consent.json()["detail"]
-    wrong_digit = post(phone, f"/sessions/{s.code}/join", {"name": "สมศรี ใจดี", "consent": True, "national_id": "1101700230705"})
+    wrong_digit = post(phone, f"/sessions/{s.code}/join",
+                       {"name": "สมศรี ใจดี", "consent": True, "national_id": "1101700230705"})
     assert wrong_digit.status_code == 400 and "เลขตรวจสอบหลักสุดท้ายไม่ตรง" in wrong_digit.json()["detail"]
     assert phone.get(f"{API}/sessions/{s.code}/test", HTTP_X_PARTICIPANT="forged").status_code == 401
     assert not Participant.objects.exists() and not Attempt.objects.exists()

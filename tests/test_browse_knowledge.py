@@ -5,9 +5,9 @@ from urllib.parse import unquote
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .conftest import screenshot
+from .helpers import WCAG_AA, screenshot
 
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+pytestmark = pytest.mark.browser
 
 
 def check_page(page, name):
@@ -23,8 +23,8 @@ def check_page(page, name):
     screenshot(page, name)
 
 
-def test_walk_home_chapter_item_glossary(phone, live_server_url):
-    page = phone
+def test_walk_home_chapter_item_glossary(phone_page, live_server_url):
+    page = phone_page
     page.goto(live_server_url + "/")
     page.wait_for_load_state("networkidle")
     assert "ระเบียบ" in page.locator("h1").inner_text()
@@ -51,11 +51,11 @@ def test_walk_home_chapter_item_glossary(phone, live_server_url):
     check_page(page, "04-glossary")
 
 
-def test_report_page_shows_the_twelve_fields(phone, live_server_url):
-    phone.goto(live_server_url + "/km/regulation-2564/")
-    assert phone.locator("section[id]").count() == 12
-    assert "แสงทอง" in phone.locator("section#team").inner_text()
-    check_page(phone, "05-report")
+def test_report_page_shows_the_twelve_fields(phone_page, live_server_url):
+    phone_page.goto(live_server_url + "/km/regulation-2564/")
+    assert phone_page.locator("section[id]").count() == 12
+    assert "แสงทอง" in phone_page.locator("section#team").inner_text()
+    check_page(phone_page, "05-report")
 
 
 @pytest.mark.parametrize("path", ["/", "/glossary/", "/km/regulation-2564/"])

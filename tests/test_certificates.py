@@ -12,8 +12,8 @@ from PIL import Image, ImageChops
 from assessments.models import POST, Attempt
 from reports import certificates, jobs
 from reports.models import Certificate, ExportJob
-from tests.test_exports import keep_pngs, needs_poppler, pdf_pages, pdf_text
-from tests.test_reports_queries import known  # noqa: F401  (the fixture)
+
+from .helpers import keep_pngs, needs_poppler, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,6 @@
 import io
 import subprocess
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,17 +15,10 @@ from reports.models import ExportJob
 from reports.periods import Period
 from reports.session_report import session_report
 from volunteerkm.thai import MONTHS_SHORT
-from tests.test_reports_queries import known  # noqa: F401  (the fixture)
+
+from .helpers import keep_pngs, needs_poppler, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
-OUT = Path(__file__).resolve().parent.parent / "var" / "screenshots"
-
-
-@pytest.fixture
-def km_team(client):
-    user = get_user_model().objects.create_user("km-team", password="x", is_staff=True)
-    client.force_login(user)
-    return user
 
 
 def order(client, **data):
@@ -136,26 +128,6 @@ def test_a_failing_export_records_a_thai_message(client, km_team):
     job.refresh_from_db()
     assert job.status == ExportJob.FAILED and job.message.startswith("สร้างไฟล์ไม่สำเร็จ")
     assert "สร้างไฟล์ไม่สำเร็จ" in client.get(f"/reports/exports/{job.pk}/").content.decode()
-
-
-def pdf_text(data: bytes) -> str:
-    return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
-
-
-def pdf_pages(data: bytes) -> int:
-    info = subprocess.run(["pdfinfo", "-"], input=data, capture_output=True, check=True).stdout.decode()
-    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
-
-
-def keep_pngs(data: bytes, name: str):
-    """Pages as PNG under var/screenshots, for people to look at."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / f"{name}.pdf").write_bytes(data)
-    subprocess.run(["pdftoppm", "-png", "-r", "80", str(OUT / f"{name}.pdf"), str(OUT / name)], check=True)
-
-
-needs_poppler = pytest.mark.skipif(subprocess.run(["which", "pdftotext"], capture_output=True).returncode != 0,
-                                   reason="ไม่พบ poppler-utils (pdftotext)")
 
 
 @needs_poppler

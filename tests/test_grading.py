@@ -12,13 +12,7 @@ from django.utils import timezone
 from assessments import grading
 from assessments.models import Answer, Attempt, Option, Question, QuestionVersion, Regrade, SubScore
 
-from .assess_helpers import correct_answers, join, read_test_page, session, trainer, unit  # noqa: F401
-
-
-def submit_form(client, session, page, answers, key=None):
-    data = {"ticket": page["ticket"], "key": key or page["key"]}
-    data.update({f"a{vid}": opt for vid, opt in answers.items()})
-    return client.post(f"/j/{session.code}/submit/", data)
+from .helpers import correct_answers, join, make_session, read_test_page, submit_form
 
 
 def api_submit(client, session, ticket, key, answers):
@@ -27,23 +21,15 @@ def api_submit(client, session, ticket, key, answers):
                        content_type="application/json")
 
 
-@pytest.fixture
-def phone(session):
-    session.set_phase("pre", "open")
-    client = Client()
-    join(client, session)
-    return client
-
-
 def stored():
     return (Attempt.objects.count(), Answer.objects.count(), SubScore.objects.count())
 
 
-def test_grading_stores_total_subscores_and_every_answer(session, phone):
-    page = read_test_page(phone, session)
+def test_grading_stores_total_subscores_and_every_answer(session, phone_client):
+    page = read_test_page(phone_client, session)
     answers = correct_answers(page["questions"], wrong=3)
     del answers[page["questions"][-1][0]]  # one left unanswered
-    response = submit_form(phone, session, page, answers)
+    response = submit_form(phone_client, session, page, answers)
     assert response.status_code == 302 and response["Location"] == f"/j/{session.code}/result/pre/"
     attempt = Attempt.objects.get()
     assert (attempt.score, attempt.max_score) == (10, 14)
@@ -68,11 +54,11 @@ def test_grading_stores_total_subscores_and_every_answer(session, phone):
         assert s.chapter.number == int(s.section)
 
 
-def test_the_result_page_shows_the_score_and_what_to_read(session, phone):
-    page = read_test_page(phone, session)
+def test_the_result_page_shows_the_score_and_what_to_read(session, phone_client):
+    page = read_test_page(phone_client, session)
     answers = correct_answers(page["questions"], wrong=2)
-    submit_form(phone, session, page, answers)
-    html = phone.get(f"/j/{session.code}/result/pre/").content.decode()
+    submit_form(phone_client, session, page, answers)
+    html = phone_client.get(f"/j/{session.code}/result/pre/").content.decode()
     assert "12 / 14 คะแนน" in html
     assert html.count("คำตอบที่ถูก:") == 2
     assert html.count("อ่านเรื่อง “") == 2
@@ -83,40 +69,42 @@ def test_the_result_page_shows_the_score_and_what_to_read(session, phone):
     assert "คะแนนรายหมวด" in html and "หมวดที่ 1" in html
 
 
-def test_a_retry_with_the_same_key_is_stored_once(session, phone):
-    page = read_test_page(phone, session)
+def test_a_retry_with_the_same_key_is_stored_once(session, phone_client):
+    page = read_test_page(phone_client, session)
     answers = correct_answers(page["questions"])
-    first = api_submit(phone, session, page["ticket"], page["key"], answers)
+    first = api_submit(phone_client, session, page["ticket"], page["key"], answers)
     assert first.status_code == 200 and first.json()["replayed"] is False
     before = stored()
     for _ in range(3):
-        again = api_submit(phone, session, page["ticket"], page["key"], answers)
+        again = api_submit(phone_client, session, page["ticket"], page["key"], answers)
         assert again.status_code == 200 and again.json()["replayed"] is True
         assert again.json()["attempt_id"] == first.json()["attempt_id"]
     # The no-JavaScript form posting the same thing is acknowledged the same way.
-    assert submit_form(phone, session, page, answers).status_code == 302
+    assert submit_form(phone_client, session, page, answers).status_code == 302
     assert stored() == before
 
 
-def test_a_replay_with_other_answers_under_the_same_key_is_refused(session, phone):
-    page = read_test_page(phone, session)
+def test_a_replay_with_other_answers_under_the_same_key_is_refused(session, phone_client):
+    page = read_test_page(phone_client, session)
     answers = correct_answers(page["questions"], wrong=5)
-    api_submit(phone, session, page["ticket"], page["key"], answers)
+    api_submit(phone_client, session, page["ticket"], page["key"], answers)
     before = stored()
     better = correct_answers(page["questions"])
-    response = api_submit(phone, session, page["ticket"], page["key"], better)
+    response = api_submit(phone_client, session, page["ticket"], page["key"], better)
     assert response.status_code == 409
     assert "รหัสการส่งนี้ถูกใช้กับคำตอบชุดอื่นแล้ว" in response.json()["detail"]
     assert stored() == before and Attempt.objects.get().score == 9
 
 
-def test_a_second_submission_of_the_same_phase_is_refused(session, phone):
-    page = read_test_page(phone, session)
-    submit_form(phone, session, page, correct_answers(page["questions"], wrong=7))
+def test_a_second_submission_of_the_same_phase_is_refused(session, phone_client):
+    page = read_test_page(phone_client, session)
+    submit_form(phone_client, session, page, correct_answers(page["questions"], wrong=7))
     before = stored()
-    response = api_submit(phone, session, page["ticket"], "another-key-1234567890", correct_answers(page["questions"]))
+    response = api_submit(phone_client, session, page["ticket"], "another-key-1234567890",
+                          correct_answers(page["questions"]))
     assert response.status_code == 409 and "คุณส่งแบบทดสอบนี้ไปแล้ว" in response.json()["detail"]
-    page_again = submit_form(phone, session, page, correct_answers(page["questions"]), key="yet-another-key-12345678")
+    page_again = submit_form(phone_client, session, page, correct_answers(page["questions"]),
+                             key="yet-another-key-12345678")
     assert page_again.status_code == 409 and "คุณส่งแบบทดสอบนี้ไปแล้ว" in page_again.content.decode()
     assert stored() == before and Attempt.objects.get().score == 7
 
@@ -126,8 +114,8 @@ def test_a_second_submission_of_the_same_phase_is_refused(session, phone):
     ("unknown_option", "มีตัวเลือกที่ไม่มีในข้อคำถาม"),
     ("not_a_number", "มีข้อที่ไม่อยู่ในแบบทดสอบนี้"),
 ])
-def test_tampered_answers_are_refused_and_nothing_is_stored(session, phone, tamper, message):
-    page = read_test_page(phone, session)
+def test_tampered_answers_are_refused_and_nothing_is_stored(session, phone_client, tamper, message):
+    page = read_test_page(phone_client, session)
     answers = {str(k): v for k, v in correct_answers(page["questions"]).items()}
     if tamper == "unknown_question":
         other = QuestionVersion.objects.exclude(pk__in=[int(k) for k in answers]).first()
@@ -136,76 +124,74 @@ def test_tampered_answers_are_refused_and_nothing_is_stored(session, phone, tamp
         answers[next(iter(answers))] = "z"
     else:
         answers["<script>"] = "a"
-    response = api_submit(phone, session, page["ticket"], page["key"], answers)
+    response = api_submit(phone_client, session, page["ticket"], page["key"], answers)
     assert response.status_code == 400 and message in response.json()["detail"]
     if tamper != "not_a_number":  # a form field name that is not a question is simply not an answer
-        form = submit_form(phone, session, page, answers)
+        form = submit_form(phone_client, session, page, answers)
         assert form.status_code == 400 and message in form.content.decode()
     assert stored() == (0, 0, 0)
 
 
-def test_a_forged_ticket_is_refused_and_nothing_is_stored(session, phone):
-    page = read_test_page(phone, session)
+def test_a_forged_ticket_is_refused_and_nothing_is_stored(session, phone_client):
+    page = read_test_page(phone_client, session)
     answers = correct_answers(page["questions"])
     # Re-signed with another key: a ticket the server did not issue.
     data = signing.loads(page["ticket"], salt=grading.TICKET_SALT)
     forged = signing.dumps(data, key="not-the-server-key", salt=grading.TICKET_SALT, compress=True)
-    response = api_submit(phone, session, forged, page["key"], answers)
+    response = api_submit(phone_client, session, forged, page["key"], answers)
     assert response.status_code == 400 and "ข้อมูลแบบทดสอบไม่ถูกต้องหรือถูกแก้ไข" in response.json()["detail"]
     # A ticket cut short, or one claiming other questions, the same.
-    assert api_submit(phone, session, page["ticket"][:-3] + "abc", page["key"], answers).status_code == 400
-    assert api_submit(phone, session, "", page["key"], answers).status_code == 400
-    assert api_submit(phone, session, page["ticket"], "short", answers).status_code == 400
+    assert api_submit(phone_client, session, page["ticket"][:-3] + "abc", page["key"], answers).status_code == 400
+    assert api_submit(phone_client, session, "", page["key"], answers).status_code == 400
+    assert api_submit(phone_client, session, page["ticket"], "short", answers).status_code == 400
     assert stored() == (0, 0, 0)
 
 
-def test_a_ticket_from_another_session_is_refused(session, phone, unit, trainer):
-    from .assess_helpers import make_session
-
-    page = read_test_page(phone, session)
+def test_a_ticket_from_another_session_is_refused(session, phone_client, unit, trainer):
+    page = read_test_page(phone_client, session)
     other = make_session(unit, trainer)
-    response = api_submit(phone, other, page["ticket"], page["key"], correct_answers(page["questions"]))
+    response = api_submit(phone_client, other, page["ticket"], page["key"], correct_answers(page["questions"]))
     assert response.status_code == 400 and "ไม่ใช่ของการอบรมนี้" in response.json()["detail"]
     assert stored() == (0, 0, 0)
 
 
-def test_after_the_phase_is_closed_submissions_are_refused(session, phone):
-    page = read_test_page(phone, session)
+def test_after_the_phase_is_closed_submissions_are_refused(session, phone_client):
+    page = read_test_page(phone_client, session)
     session.set_phase("pre", "close")
     session.pre_closed_at = timezone.now() - grading.LATE_GRACE - timedelta(minutes=1)
     session.save()
-    response = api_submit(phone, session, page["ticket"], page["key"], correct_answers(page["questions"]))
+    response = api_submit(phone_client, session, page["ticket"], page["key"], correct_answers(page["questions"]))
     assert response.status_code == 409 and "ผู้จัดอบรมปิดแบบทดสอบนี้แล้ว" in response.json()["detail"]
-    form = submit_form(phone, session, page, correct_answers(page["questions"]))
+    form = submit_form(phone_client, session, page, correct_answers(page["questions"]))
     assert form.status_code == 409 and "ผู้จัดอบรมปิดแบบทดสอบนี้แล้ว" in form.content.decode()
     assert stored() == (0, 0, 0)
 
 
-def test_a_phone_that_lost_signal_before_the_close_is_still_heard_shortly_after(session, phone):
-    page = read_test_page(phone, session)
+def test_a_phone_that_lost_signal_before_the_close_is_still_heard_shortly_after(session, phone_client):
+    page = read_test_page(phone_client, session)
     session.set_phase("pre", "close")
-    response = api_submit(phone, session, page["ticket"], page["key"], correct_answers(page["questions"]))
+    response = api_submit(phone_client, session, page["ticket"], page["key"], correct_answers(page["questions"]))
     assert response.status_code == 200
     # But a test fetched after the close gets nothing: the page is the waiting room.
-    assert "แบบทดสอบก่อนอบรม" in phone.get(f"/j/{session.code}/test/").content.decode()
+    assert "แบบทดสอบก่อนอบรม" in phone_client.get(f"/j/{session.code}/test/").content.decode()
     assert Attempt.objects.count() == 1
 
 
-def test_an_acknowledged_submission_is_acknowledged_again_even_after_the_close(session, phone):
-    page = read_test_page(phone, session)
+def test_an_acknowledged_submission_is_acknowledged_again_even_after_the_close(session, phone_client):
+    page = read_test_page(phone_client, session)
     answers = correct_answers(page["questions"])
-    api_submit(phone, session, page["ticket"], page["key"], answers)
+    api_submit(phone_client, session, page["ticket"], page["key"], answers)
     session.set_phase("pre", "close")
     session.pre_closed_at = timezone.now() - timedelta(hours=3)
     session.save()
-    again = api_submit(phone, session, page["ticket"], page["key"], answers)
+    again = api_submit(phone_client, session, page["ticket"], page["key"], answers)
     assert again.status_code == 200 and again.json()["replayed"] is True
 
 
-def test_editing_a_question_keeps_stored_results_and_a_regrade_is_recorded(session, phone, trainer):
-    page = read_test_page(phone, session)
+def test_editing_a_question_keeps_stored_results_and_a_regrade_is_recorded(session, phone_client, trainer):
+    page = read_test_page(phone_client, session)
     answers = correct_answers(page["questions"])
-    api_submit(phone, session, page["ticket"], page["key"], answers)
+    api_submit(phone_client, session, page["ticket"], page["key"], answers)
     attempt = Attempt.objects.get()
     answer = attempt.answers.filter(version__kind="mc").first()
     question, old = answer.question, answer.version
@@ -230,8 +216,8 @@ def test_editing_a_question_keeps_stored_results_and_a_regrade_is_recorded(sessi
         grading.regrade(question, old, question.latest_version(), "   ")
 
 
-def test_a_draft_question_is_not_drawn(session, phone):
-    page = read_test_page(phone, session)
+def test_a_draft_question_is_not_drawn(session, phone_client):
+    page = read_test_page(phone_client, session)
     first_vid = page["questions"][0][0]
     q = QuestionVersion.objects.get(pk=first_vid).question
     Question.objects.filter(pk=q.pk).update(status=Question.DRAFT)
@@ -241,7 +227,7 @@ def test_a_draft_question_is_not_drawn(session, phone):
     assert first_vid not in [v for v, _ in read_test_page(other, session)["questions"]]
 
 
-def test_a_late_submission_is_kept_and_marked_over_time(session, phone):
+def test_a_late_submission_is_kept_and_marked_over_time(session, phone_client):
     import time as _time
 
     from assessments.models import Participant, TestForm
@@ -252,7 +238,7 @@ def test_a_late_submission_is_kept_and_marked_over_time(session, phone):
     late = grading.issue_ticket(kind="pre", form=form, version_ids=ids, session=session, participant=participant,
                                 issued=_time.time() - 20 * 60)
     answers = {str(v): QuestionVersion.objects.get(pk=v).correct for v in ids}
-    response = api_submit(phone, session, late.token, "late-submission-key-0001", answers)
+    response = api_submit(phone_client, session, late.token, "late-submission-key-0001", answers)
     assert response.status_code == 200
     attempt = Attempt.objects.get()
     assert attempt.over_time and attempt.score == 14

@@ -7,7 +7,7 @@ from django.test import Client
 from assessments.forms import thai_id_is_valid
 from assessments.models import Participant, TrainingSession
 
-from .assess_helpers import join, make_session, read_test_page, session, trainer, unit  # noqa: F401
+from .helpers import join, make_session, read_test_page
 
 
 def test_unknown_code_says_so_in_thai_and_stores_nothing(session):

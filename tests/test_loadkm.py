@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from knowledge.models import Chapter, GlossaryTerm, Item, KMReport, ReportField
 
-from .conftest import CONTENT
+from .helpers import CONTENT
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +20,6 @@ def snapshot(tmp_path, name):
     out = tmp_path / name
     call_command("dumpkm", str(out), verbosity=0)
     return {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def content_copy(tmp_path):
-    copy = tmp_path / "content"
-    shutil.copytree(CONTENT, copy)
-    return copy
 
 
 def test_seed_km_has_the_report_and_seven_chapters():
@@ -115,7 +108,8 @@ def test_changed_content_is_loaded_and_recorded_as_a_revision(content_copy):
 
 def test_removed_item_file_removes_the_item(content_copy):
     target = first_item_file(content_copy)
-    slug = [line.split(": ", 1)[1] for line in target.read_text(encoding="utf-8").split("\n") if line.startswith("slug: ")][0]
+    lines = target.read_text(encoding="utf-8").split("\n")
+    slug = [line.split(": ", 1)[1] for line in lines if line.startswith("slug: ")][0]
     target.unlink()
     call_command("loadkm", str(content_copy), verbosity=0)
     assert not Item.objects.filter(slug=slug).exists()

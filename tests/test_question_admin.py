@@ -5,20 +5,11 @@ import io
 import zipfile
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from assessments.models import Question, QuestionVersion
 
-from .conftest import CONTENT
-
-
-@pytest.fixture
-def editor(db):
-    client = Client()
-    client.force_login(get_user_model().objects.create_superuser("editor"))
-    return client
+from .helpers import CONTENT
 
 
 def question_post_data(q, **changes):
@@ -35,15 +26,15 @@ def question_post_data(q, **changes):
     return {k: v for k, v in data.items() if v is not None}
 
 
-def test_the_bank_in_the_admin_is_thai(editor):
-    html = editor.get("/admin/assessments/question/").content.decode()
+def test_the_bank_in_the_admin_is_thai(editor_client):
+    html = editor_client.get("/admin/assessments/question/").content.decode()
     assert "คลังคำถาม" in html and "นำเข้าไฟล์คลังคำถาม" in html and "ส่งออกเป็นไฟล์" in html
 
 
-def test_editing_a_question_in_the_admin_makes_a_version(editor):
+def test_editing_a_question_in_the_admin_makes_a_version(editor_client):
     q = Question.objects.get(key="roles-count")
     url = f"/admin/assessments/question/{q.pk}/change/"
-    response = editor.post(url, question_post_data(q, text="ตามระเบียบ อพม. มีบทบาทหน้าที่ทั้งหมดกี่ข้อ"))
+    response = editor_client.post(url, question_post_data(q, text="ตามระเบียบ อพม. มีบทบาทหน้าที่ทั้งหมดกี่ข้อ"))
     assert response.status_code == 302, response.content.decode()[:3000]
     q.refresh_from_db()
     assert q.version == 2 and q.latest_version().text.startswith("ตามระเบียบ")
@@ -54,19 +45,19 @@ def test_editing_a_question_in_the_admin_makes_a_version(editor):
     ({"options-0-correct": "on", "options-3-correct": "on"}, "1 ตัวเลือกพอดี"),
     ({"options-0-text": "๘ ข้อ"}, "ข้อความซ้ำกัน"),
 ])
-def test_a_bad_question_is_refused_in_the_admin(editor, changes, message):
+def test_a_bad_question_is_refused_in_the_admin(editor_client, changes, message):
     q = Question.objects.get(key="roles-count")
     before = QuestionVersion.objects.count()
-    response = editor.post(f"/admin/assessments/question/{q.pk}/change/", question_post_data(q, **changes))
+    response = editor_client.post(f"/admin/assessments/question/{q.pk}/change/", question_post_data(q, **changes))
     assert response.status_code == 200 and message in response.content.decode()
     assert QuestionVersion.objects.count() == before
     assert Question.objects.get(pk=q.pk).source == q.source
 
 
-def test_export_then_import_round_trips(editor):
-    response = editor.get("/admin/assessments/question/import/")
+def test_export_then_import_round_trips(editor_client):
+    response = editor_client.get("/admin/assessments/question/import/")
     assert response.status_code == 200
-    exported = editor.get("/admin/assessments/question/export/")
+    exported = editor_client.get("/admin/assessments/question/export/")
     assert exported["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(exported.content)).namelist()
     assert "questions/forms.yaml" in names and "questions/regulation-2564/02-volunteers.yaml" in names
@@ -75,19 +66,20 @@ def test_export_then_import_round_trips(editor):
     assert z.read("questions/regulation-2564/02-volunteers.yaml").decode() == source
     before = QuestionVersion.objects.count()
     upload = SimpleUploadedFile("questions.zip", exported.content, content_type="application/zip")
-    response = editor.post("/admin/assessments/question/import/", {"files": upload})
+    response = editor_client.post("/admin/assessments/question/import/", {"files": upload})
     assert response.status_code == 302
     assert QuestionVersion.objects.count() == before
 
 
-def test_a_bad_import_names_file_and_line_and_changes_nothing(editor):
+def test_a_bad_import_names_file_and_line_and_changes_nothing(editor_client):
     good = (CONTENT / "questions" / "regulation-2564" / "06-ethics.yaml").read_text(encoding="utf-8")
     edited = good.replace("text: ตามจรรยาบรรณ อพม. ต้องรักษาความลับของสิ่งใด", "text: แก้แล้วแต่ไม่ควรบันทึก", 1)
     bad_source = (CONTENT / "questions" / "regulation-2564" / "03-roles.yaml").read_text(encoding="utf-8").replace(
         "source: อพม. มีบทบาทหน้าที่ ๘ ข้อ", "source: อพม. มีบทบาทหน้าที่ ๑๐ ข้อ")
     line = next(n for n, text in enumerate(bad_source.split("\n"), start=1) if "key: roles-count" in text)
-    files = [SimpleUploadedFile("06-ethics.yaml", edited.encode()), SimpleUploadedFile("03-roles.yaml", bad_source.encode())]
-    response = editor.post("/admin/assessments/question/import/", {"files": files})
+    files = [SimpleUploadedFile("06-ethics.yaml", edited.encode()),
+             SimpleUploadedFile("03-roles.yaml", bad_source.encode())]
+    response = editor_client.post("/admin/assessments/question/import/", {"files": files})
     html = response.content.decode()
     assert response.status_code == 400
     assert "นำเข้าไม่สำเร็จ ไม่มีการเปลี่ยนแปลงข้อมูล" in html
@@ -95,7 +87,7 @@ def test_a_bad_import_names_file_and_line_and_changes_nothing(editor):
     assert Question.objects.get(key="ethics-confidentiality").text == "ตามจรรยาบรรณ อพม. ต้องรักษาความลับของสิ่งใด"
 
 
-def test_the_regrade_page_lists_versions(editor):
+def test_the_regrade_page_lists_versions(editor_client):
     q = Question.objects.get(key="roles-count")
-    html = editor.get(f"/admin/assessments/question/{q.pk}/regrade/").content.decode()
+    html = editor_client.get(f"/admin/assessments/question/{q.pk}/regrade/").content.decode()
     assert "ตรวจให้คะแนนใหม่" in html and "ฉบับที่" in html

@@ -14,7 +14,7 @@ from knowledge.models import Chapter, Item, ReportField
 from knowledge.render import plain_text
 from volunteerkm.thai import normalize
 
-from .conftest import CONTENT
+from .helpers import CONTENT
 
 pytestmark = pytest.mark.django_db
 QUESTIONS = CONTENT / "questions"
@@ -111,13 +111,6 @@ def test_dump_writes_back_the_same_files(tmp_path):
     assert set(dumped) == set(source)
     for path in source:
         assert dumped[path] == source[path], f"{path} เปลี่ยนไปหลังนำเข้าแล้วเขียนออก"
-
-
-@pytest.fixture
-def bank_copy(tmp_path):
-    copy = tmp_path / "questions"
-    shutil.copytree(QUESTIONS, copy)
-    return copy
 
 
 def replace_in(path: Path, old, new):

@@ -1,26 +1,12 @@
 """Report pages: who may see what, and what the dashboards, session and item-analysis
-pages show for the known data set of test_reports_queries (figures worked out there)."""
+pages show for the known data set (conftest.py; figures worked out in test_reports_queries)."""
 import pytest
 from django.contrib.auth import get_user_model
 
 from accounts.models import Membership, Unit
 from reports import sample
-from tests.test_reports_queries import known  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def km_team(client):
-    user = get_user_model().objects.create_user("km-team", password="x", is_staff=True)
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def trainer(client, known):
-    client.force_login(known["s1"].trainer)   # member of the Chiang Rai unit only
-    return known["s1"].trainer
 
 
 def test_reports_need_a_login(client):
@@ -35,7 +21,7 @@ def test_a_user_outside_every_unit_is_refused(client):
     assert client.get("/reports/staff/").status_code == 403
 
 
-def test_a_trainer_sees_their_own_unit_only(client, known, trainer):
+def test_a_trainer_sees_their_own_unit_only(client, known, known_trainer):
     assert client.get(f"/reports/sessions/{known['s1'].pk}/").status_code == 200
     assert client.get(f"/reports/sessions/{known['s2'].pk}/").status_code == 403
     assert client.get("/reports/provinces/เชียงราย/").status_code == 200

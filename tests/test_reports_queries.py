@@ -1,5 +1,6 @@
 """Session, province and national figures computed from stored attempts, checked against
-numbers worked out by hand for a small known data set (working in the comments)."""
+numbers worked out by hand for a small known data set (the `known` fixture in conftest.py;
+working in the comments)."""
 from datetime import date
 
 import pytest
@@ -15,53 +16,9 @@ from reports.session_report import session_report
 from reports.staff_results import staff_results
 from reports.summaries import refresh_summaries
 
+from .helpers import chosen
+
 pytestmark = pytest.mark.django_db
-
-# Five questions, one on each of chapters 1–5 (right option "a"). 1 = right, 0 = wrong.
-PRE_ANSWERS = {
-    "ก้อง": [1, 0, 0, 0, 0],   # 1/5 = 20 %
-    "ขวัญ": [1, 1, 0, 0, 0],   # 2/5 = 40 %
-    "คณิน": [1, 1, 1, 0, 0],   # 3/5 = 60 %
-    "ดวงใจ": [1, 1, 1, 1, 0],  # 4/5 = 80 %
-    "เอก": [0, 0, 0, 0, 0],    # 0/5 =  0 %
-    "ฟ้า": [1, 0, 1, 0, 0],    # 2/5 = 40 %  (no post-test)
-}
-POST_ANSWERS = {
-    "ก้อง": [1, 1, 1, 1, 0],   # 80 %
-    "ขวัญ": [1, 1, 0, 0, 0],   # 40 %
-    "คณิน": [1, 1, 1, 1, 1],   # 100 %
-    "ดวงใจ": [1, 1, 1, 0, 0],  # 60 %
-    "เอก": [1, 1, 1, 0, 0],    # 60 %
-}
-# A second province: two people.
-PRE_2 = {"กานต์": [1, 1, 1, 0, 0], "หทัย": [1, 1, 1, 1, 1]}     # 60 %, 100 %
-POST_2 = {"กานต์": [1, 1, 1, 1, 1], "หทัย": [1, 1, 1, 1, 0]}    # 100 %, 80 %
-
-
-def chosen(versions, pattern):
-    return ["a" if ok else "b" for v, ok in zip(versions, pattern)]
-
-
-@pytest.fixture
-def known():
-    versions = sample.question_bank("rq", per_chapter=1, chapters=[1, 2, 3, 4, 5])
-    pre_f = sample.form("ก่อนอบรม", PRE, versions, pass_mark=60)
-    post_f = sample.form("หลังอบรม", POST, versions, pass_mark=60)
-    u1 = sample.unit("rq-north", "พมจ.เชียงราย", "เชียงราย", "ภาคเหนือ")
-    u2 = sample.unit("rq-south", "พมจ.ตรัง", "ตรัง", "ภาคใต้")
-    trainer = sample.user("rq-trainer", [u1])
-    s1 = sample.session("อบรม อพม. เชียงราย", u1, trainer, pre_f, post_f, date(2026, 3, 5))
-    s2 = sample.session("อบรม อพม. ตรัง", u2, trainer, pre_f, post_f, date(2026, 4, 9))
-    people = {}
-    for s, pre, post in ((s1, PRE_ANSWERS, POST_ANSWERS), (s2, PRE_2, POST_2)):
-        for name, pattern in pre.items():
-            p = people[name] = sample.participant(s, name)
-            sample.record_attempt(pre_f, PRE, versions, chosen(versions, pattern), session_obj=s, participant_obj=p)
-            if name in post:
-                sample.record_attempt(post_f, POST, versions, chosen(versions, post[name]), session_obj=s,
-                                      participant_obj=p)
-    return {"versions": versions, "s1": s1, "s2": s2, "u1": u1, "u2": u2, "pre_f": pre_f, "post_f": post_f,
-            "people": people}
 
 
 def test_session_pre_and_post_description(known):

@@ -6,8 +6,7 @@ from django.test import Client
 
 from reports.models import Certificate
 
-from .assess_helpers import correct_answers, join, read_test_page, session, trainer, unit  # noqa: F401
-from .test_grading import submit_form
+from .helpers import correct_answers, join, read_test_page, submit_form
 
 
 def take_post_test(session, name, wrong):

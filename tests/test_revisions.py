@@ -1,17 +1,9 @@
 """Every edit in the admin is a revision (who, when, what) that an editor can restore."""
 import pytest
-from django.contrib.auth.models import User
 
 from knowledge.models import Item
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_superuser("editor", "editor@example.go.th", "รหัสผ่านยาว-12345")
-    client.force_login(user)
-    return user
 
 
 def admin_form_data(item, **changes):

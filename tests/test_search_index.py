@@ -2,9 +2,8 @@
 and an index that follows every change editors make (glossary, thesaurus, items)."""
 import pytest
 
-from knowledge.models import GlossaryTerm, Item, ReportField
+from knowledge.models import GlossaryTerm, Item, ReportField, SynonymGroup
 from search import engine
-from knowledge.models import SynonymGroup
 from search.models import IndexStamp
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,9 @@ from axe_playwright_python.sync_playwright import Axe
 
 from knowledge.models import Item
 
-from .conftest import screenshot
-from .test_browse_knowledge import WCAG_AA
+from .helpers import WCAG_AA, screenshot
+
+pytestmark = pytest.mark.browser
 
 
 def api_urls(base, q, times=8):
@@ -48,8 +49,8 @@ def check(page, name):
     screenshot(page, name)
 
 
-def test_search_on_a_phone(phone, live_server_url):
-    page = phone
+def test_search_on_a_phone(phone_page, live_server_url):
+    page = phone_page
     page.goto(live_server_url + "/")
     page.locator("input[type=search]").fill("ชุด อพม")
     # htmx suggests titles while typing
@@ -69,8 +70,8 @@ def test_search_on_a_phone(phone, live_server_url):
     assert page.locator("h1").inner_text() == "การแต่งกายของ อพม."
 
 
-def test_did_you_mean_and_no_result_pages(phone, live_server_url):
-    page = phone
+def test_did_you_mean_and_no_result_pages(phone_page, live_server_url):
+    page = phone_page
     page.goto(live_server_url + "/search/?q=คุณสมบติ")
     page.get_by_role("link", name="คุณสมบัติ", exact=True).wait_for()
     check(page, "search-03-did-you-mean")

@@ -7,50 +7,12 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth import get_user_model
-from django.db import connections, models
 
-from accounts.models import AuditEvent, Membership, Unit
 from assessments.models import Attempt, Participant, QuestionVersion, TrainingSession
 
-from .conftest import screenshot
+from .helpers import TRAINER_PASSWORD, WCAG_AA, screenshot
 
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-PASSWORD = "รหัสผ่านผู้จัดอบรม-ทดสอบ-2569"
-
-
-@pytest.fixture
-def orm_beside_playwright(monkeypatch):
-    """Playwright's sync API keeps an event loop in this thread; the test's own database
-    reads and writes are plain synchronous ORM calls, which Django then refuses unless told."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def trainer_account(orm_beside_playwright, live_server_url, django_db_blocker):
-    """A province office and its trainer, committed so the real server sees them; removed
-    afterwards with everything the training stored."""
-    with django_db_blocker.unblock():
-        unit = Unit.objects.create(code="pmj-browser-test", name="สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดลำปาง",
-                                   short_name="พมจ.ลำปาง", province="ลำปาง")
-        user = get_user_model().objects.create_user("trainer-lampang", password=PASSWORD)
-        Membership.objects.create(user=user, unit=unit)
-    yield unit, user
-    with django_db_blocker.unblock():
-        sessions = TrainingSession.objects.filter(unit=unit)
-        attempts = Attempt.objects.filter(session__in=sessions)
-        # What other apps made from these results (e.g. certificates) goes first.
-        for rel in Attempt._meta.related_objects:
-            if rel.on_delete is models.PROTECT and rel.related_model._meta.app_label != "assessments":
-                rel.related_model.objects.filter(**{f"{rel.field.name}__in": attempts}).delete()
-        attempts.delete()
-        Participant.objects.filter(session__in=sessions).update(merged_into=None)
-        Participant.objects.filter(session__in=sessions).delete()
-        sessions.delete()
-        AuditEvent.objects.filter(unit=unit).delete()
-        unit.delete()
-        user.delete()
-        connections.close_all()  # so that the test database can be dropped at the end
+pytestmark = pytest.mark.browser
 
 
 def check_phone_page(page, name):
@@ -61,7 +23,8 @@ def check_phone_page(page, name):
     assert page.evaluate("document.fonts.check('16px Sarabun', 'อพม.')")
     # Every button and answer option is a big touch target.
     small = page.evaluate("""() => [...document.querySelectorAll('main button, main label.opt, main a.button')]
-        .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 48).map(e => e.textContent.trim())""")
+        .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 48)
+        .map(e => e.textContent.trim())""")
     assert small == [], small
     assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 18
     screenshot(page, name)
@@ -98,7 +61,8 @@ def join_by_code(page, base, code, name):
     assert "การใช้ข้อมูลของคุณ" in page.inner_text("main")
 
 
-def test_a_whole_training_from_phones(orm_beside_playwright, live_server_url, trainer_account, django_db_blocker, browser):
+def test_a_whole_training_from_phones(orm_beside_playwright, live_server_url, trainer_account, django_db_blocker,
+                                      browser):
     base = live_server_url
     unit, user = trainer_account
     BLOCKER[:] = [django_db_blocker]
@@ -109,7 +73,7 @@ def test_a_whole_training_from_phones(orm_beside_playwright, live_server_url, tr
     desk.goto(base + "/trainer/new/")
     assert "/accounts/login/" in desk.url
     desk.fill("input[name=username]", "trainer-lampang")
-    desk.fill("input[name=password]", PASSWORD)
+    desk.fill("input[name=password]", TRAINER_PASSWORD)
     desk.click("main button[type=submit]")
     desk.fill("input[name=title]", "อบรม อพม. ใหม่ จังหวัดลำปาง รุ่นที่ ๑")
     desk.click("main button[type=submit]")
@@ -255,7 +219,8 @@ def test_a_phone_without_javascript_takes_the_test(orm_beside_playwright, live_s
 
         session = TrainingSession.objects.create(
             title="อบรมที่ไม่มีจาวาสคริปต์", unit=unit, date="2026-03-02", trainer=user,
-            pre_form=TestForm.objects.get(key="volunteer-pre-a"), post_form=TestForm.objects.get(key="volunteer-post-b"))
+            pre_form=TestForm.objects.get(key="volunteer-pre-a"),
+            post_form=TestForm.objects.get(key="volunteer-post-b"))
         session.set_phase("pre", "open")
     context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740}, locale="th-TH")
     page = context.new_page()

@@ -2,24 +2,12 @@
 history; a staff ticket is theirs alone."""
 import re
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from accounts.models import Membership
 from assessments.models import Attempt, QuestionVersion, TestForm
 
-from .assess_helpers import correct_answers, trainer, unit  # noqa: F401
-
-
-@pytest.fixture
-def staff(unit):
-    user = get_user_model().objects.create_user("staff-cm")
-    Membership.objects.create(user=user, unit=unit, role=Membership.STAFF)
-    client = Client()
-    client.force_login(user)
-    client.user = user
-    return client
+from .helpers import correct_answers
 
 
 def open_staff_test(client):
@@ -27,7 +15,8 @@ def open_staff_test(client):
     html = client.get(f"/tests/{form.pk}/").content.decode()
     ticket = re.search(r'name="ticket" value="([^"]+)"', html).group(1)
     key = re.search(r'name="key" value="([^"]+)"', html).group(1)
-    questions = [(int(v), re.findall(rf'name="a{v}" value="([a-z])"', html)) for v in re.findall(r'data-q="(\d+)"', html)]
+    questions = [(int(v), re.findall(rf'name="a{v}" value="([a-z])"', html))
+                 for v in re.findall(r'data-q="(\d+)"', html)]
     return ticket, key, questions
 
 
@@ -89,6 +78,7 @@ def test_staff_test_through_the_api(staff):
     assert forms[0]["questions"] == 20
     test = staff.get(f"/api/assessments/staff/forms/{forms[0]['id']}/test").json()
     answers = {str(q["id"]): q["options"][0]["key"] for q in test["questions"]}
-    response = staff.post("/api/assessments/staff/submit", {"ticket": test["ticket"], "idempotency_key": "staff-api-key-0001",
-                                                            "answers": answers}, content_type="application/json")
+    response = staff.post("/api/assessments/staff/submit",
+                          {"ticket": test["ticket"], "idempotency_key": "staff-api-key-0001", "answers": answers},
+                          content_type="application/json")
     assert response.status_code == 200 and response.json()["max_score"] == 20

@@ -111,7 +111,7 @@ OPTIONS = [["ก", "ข", "ค", "ง"]] * 4
 
 
 def analysed():
-    matrix = [[int(c == k) for c, k in zip(row, KEYS)] for row in CHOICES]
+    matrix = [[int(c == k) for c, k in zip(row, KEYS, strict=True)] for row in CHOICES]
     return stats.item_analysis(matrix, questions=["Q1", "Q2", "Q3", "Q4"], choices=CHOICES, keys=KEYS, options=OPTIONS)
 
 

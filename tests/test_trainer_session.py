@@ -1,30 +1,12 @@
 """A trainer of a unit opens a session, shows the projector page (code, QR, short URL, live
 counts), opens and closes each phase, reads the paired results and fixes pairs. Trainers
 see only their own unit's sessions."""
-import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
-from accounts.models import AuditEvent, Membership, Unit
+from accounts.models import AuditEvent
 from assessments.models import Attempt, Participant, TestForm, TrainingSession
 
-from .assess_helpers import correct_answers, join, make_session, read_test_page, session, trainer, unit  # noqa: F401
-
-
-@pytest.fixture
-def desk(trainer):
-    client = Client()
-    client.force_login(trainer)
-    return client
-
-
-@pytest.fixture
-def other_unit_session(db):
-    unit = Unit.objects.create(code="pmj-nan", name="สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดน่าน",
-                               short_name="พมจ.น่าน", province="น่าน")
-    user = get_user_model().objects.create_user("trainer-nan")
-    Membership.objects.create(user=user, unit=unit)
-    return make_session(unit, user)
+from .helpers import correct_answers, join, read_test_page
 
 
 def take(client, session, wrong):
@@ -80,7 +62,7 @@ def test_projector_page_shows_code_qr_short_url_and_live_counts(desk, session):
     assert session.code in html
     assert "<svg" in html and "คิวอาร์โค้ด" in html
     assert f"testserver/j/{session.code}/" in html
-    assert 'hx-get="/trainer/%d/counts/"' % session.pk in html and 'hx-trigger="every 3s"' in html
+    assert f'hx-get="/trainer/{session.pk}/counts/"' in html and 'hx-trigger="every 3s"' in html
     svg = desk.get(f"/trainer/{session.pk}/qr.svg")
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
     join(Client(), session, name="คนแรก")
