@@ -37,8 +37,17 @@ _PYTHAINLP_MAY_CHANGE = re.compile(
 
 
 def _pythainlp_normalize(text: str) -> str:
-    """pythainlp.util.normalize for text whose whitespace is already single spaces."""
-    return pythainlp_normalize(text) if _PYTHAINLP_MAY_CHANGE.search(text) else text.strip()
+    """pythainlp.util.normalize for text whose whitespace is already single spaces, applied
+    until nothing changes: one pass can leave a repeat that its reordering just created
+    ("่ิ่ิ" → "ิ่ิ่" → "ิ่")."""
+    for _ in range(4):  # each pass only shortens or reorders; two are almost always enough
+        if not _PYTHAINLP_MAY_CHANGE.search(text):
+            return text.strip()
+        fixed = pythainlp_normalize(text)
+        if fixed == text:
+            return text
+        text = fixed
+    return text
 
 
 def fold_digits(text: str) -> str:
