@@ -43,7 +43,7 @@ def _pythainlp_normalize(text: str) -> str:
     for _ in range(4):  # each pass only shortens or reorders; two are almost always enough
         if not _PYTHAINLP_MAY_CHANGE.search(text):
             return text.strip()
-        fixed = pythainlp_normalize(text)
+        fixed = _SPACES.sub(" ", pythainlp_normalize(text))  # a removed mark can leave two spaces
         if fixed == text:
             return text
         text = fixed
