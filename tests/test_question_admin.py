@@ -74,16 +74,17 @@ def test_export_then_import_round_trips(editor_client):
 def test_a_bad_import_names_file_and_line_and_changes_nothing(editor_client):
     good = (CONTENT / "questions" / "regulation-2564" / "06-ethics.yaml").read_text(encoding="utf-8")
     edited = good.replace("text: ตามจรรยาบรรณ อพม. ต้องรักษาความลับของสิ่งใด", "text: แก้แล้วแต่ไม่ควรบันทึก", 1)
-    bad_source = (CONTENT / "questions" / "regulation-2564" / "03-roles.yaml").read_text(encoding="utf-8").replace(
-        "source: อพม. มีบทบาทหน้าที่ ๘ ข้อ", "source: อพม. มีบทบาทหน้าที่ ๑๐ ข้อ")
-    line = next(n for n, text in enumerate(bad_source.split("\n"), start=1) if "key: roles-count" in text)
+    bad_source = (CONTENT / "questions" / "regulation-2564" / "02-volunteers.yaml").read_text(encoding="utf-8")
+    bad_source = bad_source.replace("source: มีสัญชาติไทย", "source: มีสัญชาติลาว", 1)
+    line = next(n for n, text in enumerate(bad_source.split("\n"), start=1)
+                if "key: qualifications-nationality" in text)
     files = [SimpleUploadedFile("06-ethics.yaml", edited.encode()),
-             SimpleUploadedFile("03-roles.yaml", bad_source.encode())]
+             SimpleUploadedFile("02-volunteers.yaml", bad_source.encode())]
     response = editor_client.post("/admin/assessments/question/import/", {"files": files})
     html = response.content.decode()
     assert response.status_code == 400
     assert "นำเข้าไม่สำเร็จ ไม่มีการเปลี่ยนแปลงข้อมูล" in html
-    assert f"regulation-2564/03-roles.yaml บรรทัด {line}" in html
+    assert f"regulation-2564/02-volunteers.yaml บรรทัด {line}" in html
     assert Question.objects.get(key="ethics-confidentiality").text == "ตามจรรยาบรรณ อพม. ต้องรักษาความลับของสิ่งใด"
 
 

@@ -206,16 +206,16 @@ def test_a_file_for_an_unknown_chapter_is_rejected(bank_copy):
 
 
 def test_editing_a_file_makes_a_new_version_and_keeps_the_old(bank_copy):
-    path = bank_copy / "regulation-2564" / "03-roles.yaml"
-    q = Question.objects.get(key="roles-count")
+    path = bank_copy / "regulation-2564" / "02-volunteers.yaml"
+    q = Question.objects.get(key="qualifications-nationality")
     old_version = q.latest_version()
-    replace_in(path, "text: อพม. มีบทบาทหน้าที่กี่ข้อ", "text: ตามระเบียบ อพม. มีบทบาทหน้าที่ทั้งหมดกี่ข้อ")
+    replace_in(path, "text: ผู้ที่จะเป็น อพม. ต้องมีสัญชาติใด", "text: ผู้สมัครเป็น อพม. ต้องถือสัญชาติใด")
     call_command("loadquestions", str(bank_copy), verbosity=0)
     q.refresh_from_db()
     assert q.version == old_version.number + 1
-    assert q.latest_version().text == "ตามระเบียบ อพม. มีบทบาทหน้าที่ทั้งหมดกี่ข้อ"
+    assert q.latest_version().text == "ผู้สมัครเป็น อพม. ต้องถือสัญชาติใด"
     old_version.refresh_from_db()
-    assert old_version.text == "อพม. มีบทบาทหน้าที่กี่ข้อ"
+    assert old_version.text == "ผู้ที่จะเป็น อพม. ต้องมีสัญชาติใด"
 
 
 def test_removing_an_item_retires_its_questions_and_the_bank_then_names_them(tmp_path):
