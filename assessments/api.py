@@ -3,20 +3,17 @@ join, fetch the test, submit, read the result — for a LINE or mobile client, a
 trainer and a staff member do, with their Django login."""
 from datetime import date as date_type
 
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Router, Schema
-from pydantic import BaseModel
 from ninja.responses import Status
 from ninja.security import APIKeyHeader, django_auth
-
-from accounts.models import audit, units_of
+from pydantic import BaseModel
 
 from . import grading, participants
 from .forms import JoinForm, normalize_code
 from .models import KIND_LABELS, POST, PRE, STAFF, Attempt, TestForm, TrainingSession, section_label
-from .views import counts, pairs_context
+from .views import change_phase, counts, create_session, my_session, my_sessions, pairs_context
 
 router = Router(tags=["แบบทดสอบ"])
 
@@ -50,7 +47,8 @@ class SessionOut(Schema):
 class JoinIn(Schema):
     name: str
     phone: str = ""
-    national_id: str = Field("", description="13 digits; checked by its check digit, stored only as a keyed hash and the last 4 digits")
+    national_id: str = Field("", description="13 digits; checked by its check digit, stored only as a keyed hash "
+                                             "and the last 4 digits")
     consent: bool = Field(description="the person agreed to the consent notice")
     device: str = Field("", description="a random token the device keeps, to find the same person again")
 
@@ -127,15 +125,15 @@ class ResultOut(BaseModel):
 
 
 def session_out(request, session):
-    return SessionOut(code=session.code, title=session.title, unit=grading.unit_name(session.unit_id), date=session.date,
-                      ask_for=session.ask_for, phase=session.open_phase(),
+    return SessionOut(code=session.code, title=session.title, unit=grading.unit_name(session.unit_id),
+                      date=session.date, ask_for=session.ask_for, phase=session.open_phase(),
                       join_url=request.build_absolute_uri(session.join_path()))
 
 
 def test_out(ticket, questions, form, kind):
     return {
-        "kind": kind, "title": KIND_LABELS[kind], "form": form.title, "ticket": ticket.token, "issued_at": ticket.issued,
-        "time_limit_minutes": form.time_limit, "pass_mark": form.pass_mark,
+        "kind": kind, "title": KIND_LABELS[kind], "form": form.title, "ticket": ticket.token,
+        "issued_at": ticket.issued, "time_limit_minutes": form.time_limit, "pass_mark": form.pass_mark,
         "questions": [{"id": q["version"].pk, "number": n, "kind": q["version"].kind, "text": q["version"].text,
                        "options": q["options"]} for n, q in enumerate(questions, start=1)],
     }
@@ -152,8 +150,8 @@ def result_out(attempt, replayed=False):
         "attempt_id": attempt.pk, "kind": attempt.kind, "score": attempt.score, "max_score": attempt.max_score,
         "percent": attempt.percent, "passed": attempt.passed, "pass_mark": attempt.pass_mark,
         "submitted_at": attempt.submitted_at.isoformat(), "replayed": replayed, "result_url": url,
-        "subscores": [{"section": s.section, "label": section_label(s.section), "score": s.score, "max_score": s.max_score}
-                      for s in grading.subscores_of(attempt)],
+        "subscores": [{"section": s.section, "label": section_label(s.section), "score": s.score,
+                       "max_score": s.max_score} for s in grading.subscores_of(attempt)],
         "correct": [r["position"] for r in rows if r["correct"]],
         "answers": [{"number": r["position"], "text": r["text"], "correct": r["correct"], "chosen": r["chosen"],
                      "right_answer": r["right"], "explanation": r["explanation"], "read_url": r["read_url"]}
@@ -280,15 +278,10 @@ def trainer_session_out(request, session):
                              **session_out(request, session).dict())
 
 
-def _my_session(request, pk):
-    return get_object_or_404(TrainingSession.objects.filter(unit__in=units_of(request.user)).select_related("unit"), pk=pk)
-
-
 @router.get("/assessments/trainer/sessions", auth=django_auth, response=list[TrainerSessionOut],
             summary="การอบรมของหน่วยงานของผู้จัดอบรม")
 def trainer_sessions(request):
-    sessions = TrainingSession.objects.filter(unit__in=units_of(request.user)).select_related("unit")[:200]
-    return [trainer_session_out(request, s) for s in sessions]
+    return [trainer_session_out(request, s) for s in my_sessions(request.user)[:200]]
 
 
 @router.post("/assessments/trainer/sessions", auth=django_auth, response={200: TrainerSessionOut, 400: Error},
@@ -300,31 +293,23 @@ def trainer_create(request, data: SessionIn):
     if not form.is_valid():
         return fail(400, " ".join(f"{form.fields[f].label if f in form.fields else ''}: {e}".strip(": ")
                                         for f, errors in form.errors.items() for e in errors))
-    session = form.save(commit=False)
-    session.trainer = request.user
-    session.save()
-    audit("session.create", actor=request.user, unit=session.unit, target=session,
-          message=f"สร้างการอบรม '{session.title}' รหัส {session.code}")
-    return trainer_session_out(request, session)
+    return trainer_session_out(request, create_session(form, request.user))
 
 
 @router.post("/assessments/trainer/sessions/{pk}/phase", auth=django_auth,
              response={200: TrainerSessionOut, 400: Error}, summary="เปิด/ปิดแบบทดสอบก่อนหรือหลังอบรม")
 def trainer_phase(request, pk: int, data: PhaseIn):
-    session = _my_session(request, pk)
+    session = my_session(request, pk)
     if data.kind not in (PRE, POST) or data.action not in ("open", "close"):
         return fail(400, "kind ต้องเป็น pre หรือ post และ action ต้องเป็น open หรือ close")
-    with transaction.atomic():
-        if session.set_phase(data.kind, data.action):
-            audit(f"session.{data.action}", actor=request.user, unit=session.unit, target=session, kind=data.kind,
-                  message=f"{'เปิด' if data.action == 'open' else 'ปิด'}{KIND_LABELS[data.kind]} (API)")
+    change_phase(session, data.kind, data.action, request.user, note=" (API)")
     return trainer_session_out(request, session)
 
 
 @router.get("/assessments/trainer/sessions/{pk}/pairs", auth=django_auth, response=list[PairOut],
             summary="ผลก่อน–หลังอบรมของแต่ละคน")
 def trainer_pairs(request, pk: int):
-    session = _my_session(request, pk)
+    session = my_session(request, pk)
     return [PairOut(participant_id=r["participant"].pk, name=r["participant"].name,
                     pre_percent=r["pre"].percent if r["pre"] else None,
                     post_percent=r["post"].percent if r["post"] else None, gain=r["gain"])
@@ -359,8 +344,8 @@ def _form_size(form):
 
 @router.get("/assessments/staff/forms", auth=django_auth, response=list[FormOut], summary="แบบทดสอบสำหรับเจ้าหน้าที่")
 def staff_forms(request):
-    return [FormOut(id=f.pk, title=f.title, questions=_form_size(f), pass_mark=f.pass_mark, time_limit_minutes=f.time_limit)
-            for f in TestForm.objects.filter(active=True, kind=STAFF)]
+    return [FormOut(id=f.pk, title=f.title, questions=_form_size(f), pass_mark=f.pass_mark,
+                    time_limit_minutes=f.time_limit) for f in TestForm.objects.filter(active=True, kind=STAFF)]
 
 
 @router.get("/assessments/staff/forms/{form_id}/test", auth=django_auth, response=TestOut,
@@ -382,7 +367,8 @@ def staff_submit(request, data: SubmitIn):
     return result_out(attempt, replayed=not created)
 
 
-@router.get("/assessments/staff/attempts", auth=django_auth, response=list[AttemptOut], summary="ประวัติการทำแบบทดสอบของฉัน")
+@router.get("/assessments/staff/attempts", auth=django_auth, response=list[AttemptOut],
+            summary="ประวัติการทำแบบทดสอบของฉัน")
 def staff_history(request):
     return [AttemptOut(attempt_id=a.pk, form=a.form.title, score=a.score, max_score=a.max_score, percent=a.percent,
                        passed=a.passed, submitted_at=a.submitted_at.isoformat())

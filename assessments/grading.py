@@ -11,30 +11,35 @@ answers gets the stored result back; anything else that clashes is refused with 
 message, and a refused submission stores nothing.
 """
 import hashlib
-import os
 import random
 import re
 import threading
 import time
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
-try:
-    import fcntl
-except ImportError:  # not on Windows
-    fcntl = None
-
+from cachetools import LRUCache
 from cachetools.func import ttl_cache
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import (
-    POST, PRE, REPORT_SECTION, STAFF, Answer, Attempt, BlueprintRule, FormQuestion, Participant, Question,
-    QuestionVersion, SubScore, TestForm, TrainingSession,
+    POST,
+    PRE,
+    REPORT_SECTION,
+    STAFF,
+    Answer,
+    Attempt,
+    BlueprintRule,
+    FormQuestion,
+    Participant,
+    Question,
+    QuestionVersion,
+    SubScore,
+    TestForm,
+    TrainingSession,
 )
 
 TICKET_SALT = "assessments.ticket"
@@ -55,20 +60,23 @@ class SubmissionError(Exception):
 
 # --- which questions -----------------------------------------------------------------
 
-_versions: dict = {}
+# Versions never change, so they are kept per process; the lock because a cachetools
+# cache is not safe to share between threads (gthread workers).
+_versions = LRUCache(maxsize=20000)
+_versions_lock = threading.Lock()
 
 
 def versions_by_id(ids) -> dict:
-    """QuestionVersion rows by id, cached in the process (versions never change)."""
-    missing = [i for i in ids if i not in _versions]
+    """QuestionVersion rows by id, in the order of `ids` (unknown ids left out)."""
+    with _versions_lock:
+        found = {i: _versions[i] for i in ids if i in _versions}
+    missing = [i for i in ids if i not in found]
     if missing:
-        rows = QuestionVersion.objects.filter(pk__in=missing)
-        for v in rows:
-            _versions[v.pk] = v
-        if len(_versions) > 20000:
-            _versions.clear()
-            return versions_by_id(ids)
-    return {i: _versions[i] for i in ids if i in _versions}
+        fetched = {v.pk: v for v in QuestionVersion.objects.filter(pk__in=missing)}
+        with _versions_lock:
+            _versions.update(fetched)
+        found.update(fetched)
+    return {i: found[i] for i in ids if i in found}
 
 
 def _published_latest(questions):
@@ -97,7 +105,10 @@ def _draw(form: TestForm, updated_at, seed: str) -> list[int]:
     chosen = []
     for rule in BlueprintRule.objects.filter(form=form).select_related("chapter").order_by("id"):
         pool = Question.objects.filter(status=Question.PUBLISHED)
-        pool = pool.filter(chapter=rule.chapter, field__isnull=True) if rule.chapter_id else pool.filter(field__isnull=False)
+        if rule.chapter_id:
+            pool = pool.filter(chapter=rule.chapter, field__isnull=True)
+        else:
+            pool = pool.filter(field__isnull=False)
         pool = sorted(pool, key=lambda q: q.key)
         chosen += rng.sample(pool, min(rule.count, len(pool)))
     return _published_latest(chosen)
@@ -105,7 +116,8 @@ def _draw(form: TestForm, updated_at, seed: str) -> list[int]:
 
 def clear_caches():
     """Forget cached draws, versions, forms and links (after bulk changes, and in tests)."""
-    _versions.clear()
+    with _versions_lock:
+        _versions.clear()
     for cached in (_draw, unit_name, cached_form, _knowledge_link):
         cached.cache_clear()
 
@@ -149,7 +161,7 @@ class Ticket:
 
     @property
     def issued_at(self):
-        return datetime.fromtimestamp(self.issued, tz=dt_timezone.utc)
+        return datetime.fromtimestamp(self.issued, tz=UTC)
 
 
 def issue_ticket(*, kind, form, version_ids, session=None, participant=None, user=None, issued=None) -> Ticket:
@@ -170,7 +182,7 @@ def read_ticket(token: str) -> Ticket:
                         issued=float(data["t"]), session_id=data.get("s"), participant_id=data.get("p"),
                         user_id=data.get("u"), token=token)
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise SubmissionError("ข้อมูลแบบทดสอบไม่ถูกต้องหรือถูกแก้ไข กรุณาเปิดหน้าแบบทดสอบใหม่อีกครั้ง", 400)
+        raise SubmissionError("ข้อมูลแบบทดสอบไม่ถูกต้องหรือถูกแก้ไข กรุณาเปิดหน้าแบบทดสอบใหม่อีกครั้ง", 400) from None
     if ticket.kind not in (PRE, POST, STAFF) or not ticket.version_ids:
         raise SubmissionError("ข้อมูลแบบทดสอบไม่ถูกต้อง กรุณาเปิดหน้าแบบทดสอบใหม่อีกครั้ง", 400)
     return ticket
@@ -195,8 +207,13 @@ def participant_from_token(token: str, session: TrainingSession | None = None):
         return None
     if session is not None and sid != session.pk:
         return None
-    participant = one(Participant.objects.filter(pk=pid, session_id=sid))
-    for _ in range(100):  # follow merges
+    return follow_merges(one(Participant.objects.filter(pk=pid, session_id=sid)))
+
+
+def follow_merges(participant):
+    """The participant who now answers for `participant`: the one a trainer merged it
+    into (through a chain of merges), or itself."""
+    for _ in range(100):  # bounded, should a chain ever loop
         if participant is None or not participant.merged_into_id:
             break
         participant = participant.merged_into
@@ -245,7 +262,7 @@ def clean_answers(ticket: Ticket, raw: dict) -> dict:
         try:
             vid = int(key)
         except (TypeError, ValueError):
-            raise SubmissionError("คำตอบไม่ถูกต้อง: มีข้อที่ไม่อยู่ในแบบทดสอบนี้", 400)
+            raise SubmissionError("คำตอบไม่ถูกต้อง: มีข้อที่ไม่อยู่ในแบบทดสอบนี้", 400) from None
         if vid not in versions:
             raise SubmissionError("คำตอบไม่ถูกต้อง: มีข้อที่ไม่อยู่ในแบบทดสอบนี้", 400)
         if chosen in (None, ""):
@@ -306,25 +323,23 @@ def submit(*, ticket_token, idempotency_key, answers, participant=None, user=Non
         person = {"user_id": user.pk, "unit_id": unit.pk if unit else None}
         code = None
     else:
-        row = _participant_phase(ticket)
-        if not row:
+        joined = one(Participant.objects.filter(pk=ticket.participant_id, session_id=ticket.session_id)
+                     .select_related("session"))
+        if joined is None:
             return refuse("ไม่พบผู้เข้าอบรมตามข้อมูลแบบทดสอบ กรุณาเข้าร่วมใหม่", 403)
-        merged, code, unit_id, opened, closed = row
+        session = joined.session
+        code = session.code
         if session_code is not None and code != session_code:
             raise SubmissionError("ข้อมูลแบบทดสอบไม่ใช่ของการอบรมนี้", 400)
-        owner_id = ticket.participant_id
-        for _ in range(100):  # follow merges (a trainer merged this person into another)
-            if not merged:
-                break
-            owner_id = merged
-            merged = Participant.objects.filter(pk=owner_id).values_list("merged_into_id", flat=True)[0]
-        if participant is not None and participant.pk != owner_id:
+        owner = follow_merges(joined)
+        if participant is not None and participant.pk != owner.pk:
             return refuse("แบบทดสอบนี้ออกให้ผู้เข้าอบรมคนอื่น ไม่ได้บันทึกคำตอบ", 403)
+        opened, closed = getattr(session, f"{ticket.kind}_opened_at"), getattr(session, f"{ticket.kind}_closed_at")
         if opened is None:
             return refuse("ผู้จัดอบรมยังไม่เปิดแบบทดสอบนี้", 409)
         if closed is not None and not (ticket.issued_at <= closed and now - closed <= LATE_GRACE):
             return refuse("ผู้จัดอบรมปิดแบบทดสอบนี้แล้ว ส่งคำตอบไม่ได้", 409)
-        person = {"participant_id": owner_id, "session_id": ticket.session_id, "unit_id": unit_id}
+        person = {"participant_id": owner.pk, "session_id": session.pk, "unit_id": session.unit_id}
     form = cached_form(ticket.form_id)
 
     versions = versions_by_id(ticket.version_ids)
@@ -341,143 +356,35 @@ def submit(*, ticket_token, idempotency_key, answers, participant=None, user=Non
     max_score = len(graded)
     limit = form.time_limit
     started = ticket.issued_at
-    attempt = Attempt(
-        form_id=form.pk, kind=ticket.kind, idempotency_key=idempotency_key, answers_digest=digest, score=score,
-        max_score=max_score, pass_mark=form.pass_mark, passed=score * 100 >= form.pass_mark * max_score,
-        started_at=started, submitted_at=now,
-        over_time=bool(limit) and now - started > timedelta(minutes=limit, seconds=90), **person,
-    )
-    subscores = [SubScore(section=sec, chapter_id=ch, score=sc, max_score=m) for sec, (ch, sc, m) in sections.items()]
     try:
-        _store(attempt, graded, subscores)
-    except IntegrityError:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                form_id=form.pk, kind=ticket.kind, idempotency_key=idempotency_key, answers_digest=digest,
+                score=score, max_score=max_score, pass_mark=form.pass_mark,
+                passed=score * 100 >= form.pass_mark * max_score, started_at=started, submitted_at=now,
+                over_time=bool(limit) and now - started > timedelta(minutes=limit, seconds=90), **person,
+            )
+            Answer.objects.bulk_create([
+                Answer(attempt=attempt, question_id=v.question_id, version=v, position=position, chosen=chosen,
+                       correct=correct)
+                for position, v, chosen, correct in graded])
+            subscores = SubScore.objects.bulk_create([
+                SubScore(attempt=attempt, section=section, chapter_id=chapter_id, score=right, max_score=asked)
+                for section, (chapter_id, right, asked) in sections.items()])
+    except IntegrityError:  # the UNIQUE idempotency key, or this person's attempt at this phase
         stored = _existing(idempotency_key, digest)
         if stored is not None:
             return stored, False
         if ticket.kind != STAFF:
             done = Attempt.objects.filter(participant_id=person["participant_id"], kind=ticket.kind).first()
             if done is not None:
-                raise SubmissionError("คุณส่งแบบทดสอบนี้ไปแล้ว ระบบเก็บคำตอบครั้งแรกไว้ ไม่ได้บันทึกซ้ำ", 409, done)
+                raise SubmissionError("คุณส่งแบบทดสอบนี้ไปแล้ว ระบบเก็บคำตอบครั้งแรกไว้ ไม่ได้บันทึกซ้ำ", 409, done) from None
         raise
     # Kept on the instance so the reply needs no further query.
     attempt.graded = graded
     attempt.graded_subscores = subscores
     attempt.session_code = code
     return attempt, True
-
-
-def _aware(value):
-    """A datetime read by a raw query (SQLite gives naive UTC) as an aware datetime."""
-    if value is None or timezone.is_aware(value):
-        return value
-    if isinstance(value, str):
-        from django.utils.dateparse import parse_datetime
-
-        value = parse_datetime(value)
-    return value.replace(tzinfo=dt_timezone.utc)
-
-
-def _participant_phase(ticket):
-    """(merged_into_id, session code, unit id, opened, closed) of the ticket's participant
-    and phase in one plain query: this is on every submission's path."""
-    p, s = Participant._meta.db_table, TrainingSession._meta.db_table
-    kind = "pre" if ticket.kind == PRE else "post"
-    with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT p.merged_into_id, s.code, s.unit_id, s.{kind}_opened_at, s.{kind}_closed_at "
-            f"FROM {p} p JOIN {s} s ON s.id = p.session_id WHERE p.id = %s AND p.session_id = %s",
-            [ticket.participant_id, ticket.session_id])
-        row = cur.fetchone()
-    if row is None:
-        return None
-    return row[0], row[1], row[2], _aware(row[3]), _aware(row[4])
-
-
-_lock_files: dict = {}
-_lock_files_guard = threading.Lock()
-
-
-@contextmanager
-def write_turn():
-    """Take turns before writing to SQLite. SQLite lets one writer in at a time and makes
-    the others poll with growing sleeps (up to 100 ms each), which leaves the server idle
-    while submissions queue; waiting on an OS file lock first wakes the next writer the
-    moment the previous one commits. PostgreSQL needs nothing of the sort."""
-    if connection.vendor != "sqlite" or fcntl is None or connection.in_atomic_block:
-        yield
-        return
-    name = str(connection.settings_dict["NAME"])
-    with _lock_files_guard:
-        entry = _lock_files.get(name)
-        if entry is None:
-            fd = os.open(name + ".write-lock", os.O_RDWR | os.O_CREAT, 0o600)
-            entry = _lock_files[name] = (fd, threading.Lock())
-    fd, in_process = entry
-    # flock() is held by the open file, which all threads of a process share: a thread
-    # lock orders the threads, the file lock orders the processes.
-    with in_process:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-
-
-def _store(attempt, graded, subscores):
-    """One short write transaction: the attempt, its answers and its sub-scores, in plain
-    SQL (the ORM's per-object work was most of a submission's cost): three statements on
-    SQLite, one on PostgreSQL. The UNIQUE constraints on the attempt raise IntegrityError
-    and nothing of the submission is stored."""
-    ops = connection.ops
-    a, ans, sub = Attempt._meta.db_table, Answer._meta.db_table, SubScore._meta.db_table
-    fields = ["session_id", "form_id", "kind", "unit_id", "participant_id", "user_id", "idempotency_key",
-              "answers_digest", "score", "max_score", "pass_mark", "passed", "started_at", "submitted_at", "over_time",
-              "regraded_at"]
-    values = [getattr(attempt, f) for f in fields]
-    for i, f in enumerate(fields):
-        if f.endswith("_at"):
-            values[i] = ops.adapt_datetimefield_value(values[i])
-    answer_rows = [(v.question_id, v.pk, pos, chosen, ok) for pos, v, chosen, ok in graded]
-    sub_rows = [(s.section, s.chapter_id, s.score, s.max_score) for s in subscores]
-    if connection.vendor == "postgresql":
-        # One statement, so one round trip and one commit: PostgreSQL runs the three
-        # inserts of a data-modifying WITH atomically. (Inside an outer transaction, a
-        # savepoint keeps a refused insert from spoiling it.)
-        params = list(values)
-        for row in answer_rows:
-            params.extend(row)
-        for row in sub_rows:
-            params.extend(row)
-        answers_values = ", ".join(["(%s::bigint, %s::bigint, %s::smallint, %s::varchar, %s::boolean)"] * len(answer_rows))
-        subs_values = ", ".join(["(%s::varchar, %s::bigint, %s::smallint, %s::smallint)"] * len(sub_rows))
-        with (transaction.atomic() if connection.in_atomic_block else nullcontext()), connection.cursor() as cur:
-            cur.execute(
-                f"WITH a AS (INSERT INTO {a} ({', '.join(fields)}) VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id), "
-                f"x AS (INSERT INTO {ans} (attempt_id, question_id, version_id, position, chosen, correct) "
-                f"SELECT a.id, v.q, v.v, v.p, v.c, v.ok FROM a, (VALUES {answers_values}) AS v(q, v, p, c, ok)), "
-                f"y AS (INSERT INTO {sub} (attempt_id, section, chapter_id, score, max_score) "
-                f"SELECT a.id, s.sec, s.ch, s.sc, s.m FROM a, (VALUES {subs_values}) AS s(sec, ch, sc, m)) "
-                f"SELECT id FROM a", params)
-            attempt.pk = attempt.id = cur.fetchone()[0]
-        attempt._state.adding = False
-        for s in subscores:
-            s.attempt_id = attempt.pk
-        return
-    with write_turn(), transaction.atomic():
-        with connection.cursor() as cur:
-            cur.execute(f"INSERT INTO {a} ({', '.join(fields)}) VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id",
-                        values)
-            attempt.pk = attempt.id = cur.fetchone()[0]
-            cur.executemany(
-                f"INSERT INTO {ans} (attempt_id, question_id, version_id, position, chosen, correct) "
-                f"VALUES (%s, %s, %s, %s, %s, %s)",
-                [(attempt.pk, *row) for row in answer_rows])
-            cur.executemany(
-                f"INSERT INTO {sub} (attempt_id, section, chapter_id, score, max_score) VALUES (%s, %s, %s, %s, %s)",
-                [(attempt.pk, *row) for row in sub_rows])
-    attempt._state.adding = False
-    for s in subscores:
-        s.attempt_id = attempt.pk
 
 
 def _unit_of(user):

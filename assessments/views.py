@@ -4,6 +4,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,9 +15,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import audit, units_of
 
 from . import grading, participants
-from .participants import COOKIE_AGE, current_participant, remember_participant
 from .forms import CodeForm, JoinForm, MergeForm, SessionForm, normalize_code
-from .models import KIND_LABELS, POST, PRE, STAFF, Attempt, Participant, TestForm, TrainingSession, section_label
+from .models import KIND_LABELS, POST, PRE, STAFF, Attempt, TestForm, TrainingSession, section_label
+from .participants import COOKIE_AGE, current_participant, remember_participant
 
 PENDING_SALT = "assessments.pending-join"
 CONSENT_TEXT = [
@@ -28,7 +29,8 @@ CONSENT_TEXT = [
 
 
 def _session_by_code(code):
-    return TrainingSession.objects.select_related("unit", "pre_form", "post_form").filter(code=normalize_code(code)).first()
+    sessions = TrainingSession.objects.select_related("unit", "pre_form", "post_form")
+    return sessions.filter(code=normalize_code(code)).first()
 
 
 def _unknown_code(request, code):
@@ -79,7 +81,10 @@ def join(request, code):
 
 
 def consent_text(session):
-    extra = {TrainingSession.PHONE: " และเบอร์โทรศัพท์", TrainingSession.NATIONAL_ID: " และเลขประจำตัวประชาชน (เราเก็บเฉพาะรหัสที่แปลงแล้วและเลข ๔ หลักท้าย ไม่เก็บเลขเต็ม)"}
+    extra = {
+        TrainingSession.PHONE: " และเบอร์โทรศัพท์",
+        TrainingSession.NATIONAL_ID: " และเลขประจำตัวประชาชน (เราเก็บเฉพาะรหัสที่แปลงแล้วและเลข ๔ หลักท้าย ไม่เก็บเลขเต็ม)",
+    }
     return [CONSENT_TEXT[0].format(extra=extra.get(session.ask_for, ""))] + CONSENT_TEXT[1:]
 
 
@@ -194,17 +199,39 @@ def _subscores(attempt):
 
 # --- trainer ------------------------------------------------------------------------------------
 
-def _my_sessions(user):
+def my_sessions(user):
     return TrainingSession.objects.filter(unit__in=units_of(user)).select_related("unit", "pre_form", "post_form")
 
 
-def _my_session(request, pk):
-    return get_object_or_404(_my_sessions(request.user), pk=pk)
+def my_session(request, pk):
+    """A session of one of the user's units, or 404."""
+    return get_object_or_404(my_sessions(request.user), pk=pk)
+
+
+def create_session(form, trainer):
+    """Save a valid SessionForm as a new session run by `trainer`, and record it."""
+    session = form.save(commit=False)
+    session.trainer = trainer
+    session.save()
+    audit("session.create", actor=trainer, unit=session.unit, target=session,
+          message=f"สร้างการอบรม '{session.title}' รหัส {session.code}")
+    return session
+
+
+def change_phase(session, kind, action, actor, note="แล้ว"):
+    """Open or close the PRE or POST phase and record it; False when nothing changed."""
+    with transaction.atomic():
+        changed = session.set_phase(kind, action)
+        if changed:
+            verb = "เปิด" if action == "open" else "ปิด"
+            audit(f"session.{action}", actor=actor, unit=session.unit, target=session, kind=kind,
+                  message=f"{verb}{KIND_LABELS[kind]}{note}")
+    return changed
 
 
 @login_required
 def trainer_home(request):
-    sessions = _my_sessions(request.user).annotate(
+    sessions = my_sessions(request.user).annotate(
         people=Count("participants", filter=Q(participants__merged_into=None), distinct=True))
     return render(request, "assessments/trainer_home.html", {
         "sessions": sessions, "units": units_of(request.user),
@@ -218,13 +245,9 @@ def trainer_new(request):
         return redirect("assessments:trainer_home")
     form = SessionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        session = form.save(commit=False)
-        session.trainer = request.user
-        session.save()
-        audit("session.create", actor=request.user, unit=session.unit, target=session,
-              message=f"สร้างการอบรม '{session.title}' รหัส {session.code}")
-        return redirect(session)
-    return render(request, "assessments/trainer_new.html", {"form": form}, status=400 if request.method == "POST" else 200)
+        return redirect(create_session(form, request.user))
+    return render(request, "assessments/trainer_new.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
 
 
 def counts(session):
@@ -236,7 +259,7 @@ def counts(session):
 
 @login_required
 def trainer_session(request, pk):
-    session = _my_session(request, pk)
+    session = my_session(request, pk)
     return render(request, "assessments/trainer_session.html", {
         "session": session, "counts": counts(session), **pairs_context(session),
         "join_url": request.build_absolute_uri(session.join_path()),
@@ -282,28 +305,26 @@ def pairs_context(session):
 @require_POST
 def trainer_phase(request, pk):
     """Open or close the pre-test or the post-test."""
-    session = _my_session(request, pk)
+    session = my_session(request, pk)
     kind, action = request.POST.get("kind"), request.POST.get("action")
     if kind not in (PRE, POST) or action not in ("open", "close"):
         return HttpResponseBadRequest("คำสั่งไม่ถูกต้อง")
-    verb = "เปิด" if action == "open" else "ปิด"
-    if not session.set_phase(kind, action):
+    if change_phase(session, kind, action, request.user):
+        messages.success(request, f"{'เปิด' if action == 'open' else 'ปิด'}{KIND_LABELS[kind]}แล้ว")
+    else:
         messages.info(request, f"{KIND_LABELS[kind]}ไม่ได้เปิดอยู่")
-        return redirect(session)
-    message = f"{verb}{KIND_LABELS[kind]}แล้ว"
-    audit(f"session.{action}", actor=request.user, unit=session.unit, target=session, message=message, kind=kind)
-    messages.success(request, message)
     return redirect(session)
 
 
 @login_required
 @require_POST
 def trainer_merge(request, pk):
-    session = _my_session(request, pk)
+    session = my_session(request, pk)
     form = MergeForm(request.POST, session=session)
     if form.is_valid():
-        participants.merge(form.cleaned_data["keep"], form.cleaned_data["merge"], actor=request.user)
-        messages.success(request, f"รวม “{form.cleaned_data['merge'].name}” เข้ากับ “{form.cleaned_data['keep'].name}” แล้ว")
+        keep, merged = form.cleaned_data["keep"], form.cleaned_data["merge"]
+        participants.merge(keep, merged, actor=request.user)
+        messages.success(request, f"รวม “{merged.name}” เข้ากับ “{keep.name}” แล้ว")
     else:
         for error in form.errors.get("__all__", []) or [e for errs in form.errors.values() for e in errs]:
             messages.error(request, error)
@@ -314,7 +335,7 @@ def trainer_merge(request, pk):
 @require_POST
 def trainer_move(request, pk):
     """Fix a pair: move one attempt to another participant of the session."""
-    session = _my_session(request, pk)
+    session = my_session(request, pk)
     attempt = session.attempts.filter(pk=request.POST.get("attempt") or 0).first()
     to = session.participants.filter(pk=request.POST.get("to") or 0, merged_into=None).first()
     if attempt is None or to is None:
@@ -329,7 +350,7 @@ def trainer_move(request, pk):
 
 @login_required
 def projector(request, pk):
-    session = _my_session(request, pk)
+    session = my_session(request, pk)
     join_url = request.build_absolute_uri(session.join_path())
     return render(request, "assessments/projector.html", {
         "session": session, "counts": counts(session), "join_url": join_url,
@@ -341,13 +362,13 @@ def projector(request, pk):
 
 @login_required
 def projector_counts(request, pk):
-    session = _my_session(request, pk)
+    session = my_session(request, pk)
     return render(request, "assessments/_counts.html", {"session": session, "counts": counts(session)})
 
 
 @login_required
 def qr_code(request, pk):
-    session = _my_session(request, pk)
+    session = my_session(request, pk)
     buffer = segno.make(request.build_absolute_uri(session.join_path()), error="m")
     response = HttpResponse(content_type="image/svg+xml")
     buffer.save(response, kind="svg", scale=10, border=2)

@@ -21,6 +21,7 @@ from what the phone sent. Loopback only; every loop is bounded.
 """
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
@@ -40,17 +41,20 @@ sys.path.insert(0, str(ROOT))
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     p.add_argument("--pg-url", default=os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/test"),
-                   help="a PostgreSQL server to create the bench database on (default %(default)s)")
+                   help="a database on the PostgreSQL server to create the bench database <name>_training_day "
+                        "beside (default %(default)s)")
     p.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default %(default)s)")
     p.add_argument("--threads", type=int, default=1,
                    help="threads per worker: 1 = sync workers, as `make run` serves; more = gthread workers "
                         "(default %(default)s)")
     p.add_argument("--sessions", type=int, default=150, help="training sessions (default %(default)s)")
     p.add_argument("--rate-hint", type=int, default=450,
-                   help="submissions/s the phone count is sized for, so the wave lasts --duration (default %(default)s)")
+                   help="submissions/s the phone count is sized for, so the wave lasts --duration "
+                        "(default %(default)s)")
     p.add_argument("--duration", type=float, default=60, help="minimum length of the measured wave in seconds")
     p.add_argument("--concurrency", type=int, default=24, help="requests in flight at once (default %(default)s)")
     p.add_argument("--retry-fraction", type=float, default=0.10, help="phones that send their submission twice")
@@ -90,7 +94,9 @@ def prepare_database(args, tmp: Path):
         import psycopg
 
         parts = urlsplit(args.pg_url)
-        name = "volunteerkm_training_day"
+        # Named after the given database, so that benches run from different databases on
+        # one server do not drop each other's.
+        name = f"{parts.path.strip('/') or 'volunteerkm'}_training_day"
         with psycopg.connect(args.pg_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
@@ -231,7 +237,7 @@ async def request(port, stats, kind, method, path, body=b"", headers=()):
         started = time.perf_counter()
         try:
             response = await asyncio.wait_for(http(port, method, path, body, headers), TIMEOUT)
-        except (OSError, ConnectionError, asyncio.TimeoutError) as exc:  # refused, reset, timeout: try again
+        except (OSError, ConnectionError, TimeoutError) as exc:  # refused, reset, timeout: try again
             stats.error(kind, type(exc).__name__)
             await asyncio.sleep(min(2.0, 0.05 * 2 ** attempt))
             continue
@@ -251,10 +257,8 @@ async def cut_mid_request(port, path, body: bytes, whole: bool):
     writer.write(request_head(port, "POST", path, body, JSON) + (body if whole else body[: len(body) // 2]))
     await writer.drain()
     writer.close()
-    try:
+    with contextlib.suppress(OSError):
         await writer.wait_closed()
-    except OSError:
-        pass
 
 
 class Phone:
@@ -394,9 +398,9 @@ def main():
         rng = random.Random(args.seed)
         phones = [Phone(n, codes[n % len(codes)], rng) for n in range(n_phones)]
         server, port = start_server(args, url, tmp)
-        print(f"training day on {args.db}: {args.sessions} sessions, {n_phones} phones, gunicorn {args.workers} workers "
-              f"× {args.threads} threads, "
-              f"{args.concurrency} requests in flight, set up in {time.perf_counter() - t0:.1f} s", flush=True)
+        print(f"training day on {args.db}: {args.sessions} sessions, {n_phones} phones, "
+              f"gunicorn {args.workers} workers × {args.threads} threads, {args.concurrency} requests in flight, "
+              f"set up in {time.perf_counter() - t0:.1f} s", flush=True)
         stats, figures = Stats(), {"server pid": server.pid}
         cpu0, server_cpu0 = time.process_time(), server_cpu(server.pid)
         asyncio.run(training_day(args, port, codes, phones, stats, figures))
@@ -429,12 +433,13 @@ def main():
     n = figures["pre wave"][0]
     print(f"CPU used: gunicorn {gunicorn_cpu:.0f} s, this load generator {client_cpu:.0f} s; in the pre-test wave "
           f"{1000 * wave_server / n:.1f} ms (server) + {1000 * wave_client / n:.1f} ms (load generator) per submission")
-    print(f"load average at the end (other work on this machine counts too): {open('/proc/loadavg').read().split()[0]}")
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    print(f"load average at the end (other work on this machine counts too): {' '.join(load)} (1, 5, 15 min)")
     print("\nlatency (ms)             count     p50     p95     max")
     for kind in sorted(stats.latency):
         values = stats.latency[kind]
-        print(f"  {kind:<20} {len(values):>8} {1000 * percentile(values, .5):>7.1f} {1000 * percentile(values, .95):>7.1f}"
-              f" {1000 * max(values):>7.1f}")
+        p50, p95 = 1000 * percentile(values, .5), 1000 * percentile(values, .95)
+        print(f"  {kind:<20} {len(values):>8} {p50:>7.1f} {p95:>7.1f} {1000 * max(values):>7.1f}")
     if stats.errors:
         print("\nretried or refused along the way:")
         for what, count in sorted(stats.errors.items()):
@@ -442,7 +447,7 @@ def main():
     print("\nchecked against the database:")
     for k, v in check.items():
         print(f"  {k}: {v}")
-    ok = check["lost"] == 0 and check["duplicated"] == 0 and check["acked but missing"] == 0 and check["answers differ"] == 0
+    ok = not (check["lost"] or check["duplicated"] or check["acked but missing"] or check["answers differ"])
     print("\nresult: " + ("nothing lost, nothing duplicated" if ok else "SUBMISSIONS LOST OR DUPLICATED"))
     return 0 if ok else 1
 
