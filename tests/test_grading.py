@@ -245,23 +245,23 @@ def test_a_late_submission_is_kept_and_marked_over_time(session, phone_client):
     assert (attempt.submitted_at - attempt.started_at).total_seconds() > 19 * 60
 
 
-def test_a_test_taken_before_a_merge_is_stored_for_the_person_it_was_merged_into(session, phone):
+def test_a_test_taken_before_a_merge_is_stored_for_the_person_it_was_merged_into(session, phone_client):
     from assessments.models import Participant
     from assessments.participants import merge
 
-    page = read_test_page(phone, session)
+    page = read_test_page(phone_client, session)
     second_phone = Client()
     join(second_phone, session, name="สมศรี ใจดี (เครื่องที่สอง)")
     first, second = Participant.objects.order_by("id")
     merge(second, first)
     answers = correct_answers(page["questions"], wrong=1)
-    # The cookie of the first phone now names the merged person, and so does its ticket.
-    assert submit_form(phone, session, page, answers).status_code == 302
+    # The cookie of the first phone_client now names the merged person, and so does its ticket.
+    assert submit_form(phone_client, session, page, answers).status_code == 302
     attempt = Attempt.objects.get()
     assert attempt.participant == second and attempt.score == 13
-    # Another phone cannot hand that ticket in as someone else.
+    # Another phone_client cannot hand that ticket in as someone else.
     third = Client()
     join(third, session, name="สมชาย ใจกล้า")
-    refused = submit_form(third, session, page, answers, key="third-phone-key-1234567")
+    refused = submit_form(third, session, page, answers, key="third-phone_client-key-1234567")
     assert refused.status_code == 403 and "ออกให้ผู้เข้าอบรมคนอื่น" in refused.content.decode()
     assert Attempt.objects.count() == 1
