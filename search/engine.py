@@ -3,7 +3,7 @@ IndexStamp shows that searchable content changed (in this process or any other).
 import threading
 
 from knowledge.models import GlossaryTerm, Item, ReportField, SynonymGroup
-from knowledge.render import plain_text
+from knowledge.render import passages, plain_text
 
 from .index import Doc, SearchIndex
 from .models import IndexStamp
@@ -16,10 +16,11 @@ def documents():
     """Published knowledge items and the KM reports' fields, as search documents."""
     for item in Item.objects.published().select_related("chapter__report"):
         yield Doc(key=f"item:{item.pk}", title=item.title, context=str(item.chapter),
-                  url=item.get_absolute_url(), body=plain_text(item.body), heading=item.chapter.title)
+                  url=item.get_absolute_url(), body=plain_text(item.body), heading=item.chapter.title,
+                  questions=tuple(item.asked_questions), passages=tuple(passages(item.body)))
     for f in ReportField.objects.select_related("report"):
         yield Doc(key=f"field:{f.pk}", title=f.title, context=f"รายงาน KM ข้อ {f.section}",
-                  url=f.get_absolute_url(), body=plain_text(f.body))
+                  url=f.get_absolute_url(), body=plain_text(f.body), kind="field")
 
 
 def build_index() -> SearchIndex:
