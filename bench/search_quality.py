@@ -111,6 +111,14 @@ def evaluate(name, search, questions):
             "shown": sum(len(texts) for texts in ranked) / n, "none": sum(not texts for texts in ranked) / n}
 
 
+def answer_figures(index, questions):
+    """(share of questions given a direct answer, share of those whose answer quotes a gold snippet)."""
+    answers = [(index.search(q["q"], 10).answer, q["gold"]) for q in questions]
+    given = [(a, gold) for a, gold in answers if a]
+    right = sum(is_hit(a.text, gold) for a, gold in given)
+    return len(given) / (len(answers) or 1), right / (len(given) or 1)
+
+
 def cross_validated_item_questions(docs, folds=5):
     """HR@1, HR@5, MRR@10 of the items' own questions, each searched in an index built
     without it (k-fold: every fifth question of each item left out in turn): how well an
@@ -160,6 +168,9 @@ def main(argv):
                 print(f"{name:40} {'':6} {'':6} {'':7} {r['shown']:6.2f} {r['none']:6.3f}")
                 continue
             print(f"{name:40} {r['HR@1']:6.3f} {r['HR@5']:6.3f} {r['MRR@10']:7.3f} {r['shown']:6.2f} {r['none']:6.3f}")
+            if name.startswith("ours") and not unanswerable:
+                given, right = answer_figures(ours, questions)
+                print(f"{'  direct answer: given / right when given':40} {given:6.3f} {right:6.3f}")
             if verbose and name.startswith("ours"):
                 for miss in r["misses"]:
                     top = [h.doc.title for h in ours.search(miss, 3).hits]

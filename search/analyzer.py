@@ -93,6 +93,17 @@ class Analyzer:
             return {"".join(term)}
         return {"".join(p) for p in self.concept_names.get(term, ())} | {term}
 
+    def split_compound(self, token, vocabulary) -> list:
+        """A word the index does not know, written as two words it knows ("ประธานกรรมการ"
+        → ประธาน, กรรมการ), is searched as those two; any other token stays as it is."""
+        if token in vocabulary or len(token) < 5 or token in QUESTION_WORDS or token.isascii():
+            return [token]
+        splits = [(token[:i], token[i:]) for i in range(2, len(token) - 1)
+                  if token[:i] in vocabulary and token[i:] in vocabulary]
+        if not splits:
+            return [token]
+        return list(min(splits, key=lambda parts: abs(len(parts[0]) - len(parts[1]))))
+
     def concept_keys(self, tokens):
         return [key for _, _, key in self.concept_phrases.find(tokens)]
 
@@ -118,6 +129,8 @@ class Analyzer:
                 last = end
             tokens = fixed + tokens[last:]
             did_you_mean = " ".join(t for t in tokens if t not in QUESTION_WORDS)
+        if vocabulary:
+            tokens = [part for t in tokens for part in self.split_compound(t, vocabulary)]
 
         words, synonyms, highlight = {}, [], set()
 

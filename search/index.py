@@ -223,7 +223,7 @@ class SearchIndex:
             if score < MIN_SHARE_OF_TOP * candidates[0][0] or len(results.hits) == limit:
                 break
             results.hits.append(Hit(doc=doc, score=round(score, 4), snippet=snippet(doc.body, pattern)))
-        results.answer = find_answer(results.hits, asked, self.analyzer)
+        results.answer = find_answer(results.hits, asked)
         return results
 
     def _asked(self, analysed) -> list:
