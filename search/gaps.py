@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from knowledge.models import Item
+from volunteerkm.thai import thai_digits
 
 from . import engine
 from .models import QueryResolution, SearchFeedback, SearchQuery
@@ -53,7 +54,7 @@ def feedback_counts(since):
 
 def _item_choices():
     items = Item.objects.select_related("chapter").order_by("chapter__number", "order")
-    return [(i.pk, f"หมวด {i.chapter.number} · {i.title}") for i in items]
+    return [(i.pk, f"หมวด {thai_digits(i.chapter.number)} · {i.title}") for i in items]
 
 
 @staff_member_required
