@@ -94,11 +94,12 @@ class Analyzer:
         return {"".join(p) for p in self.concept_names.get(term, ())} | {term}
 
     def split_compound(self, token, vocabulary) -> list:
-        """A word the index does not know, written as two words it knows ("ประธานกรรมการ"
-        → ประธาน, กรรมการ), is searched as those two; any other token stays as it is."""
-        if token in vocabulary or len(token) < 5 or token in QUESTION_WORDS or token.isascii():
+        """A word the index does not know, written as two words it knows of four letters or
+        more ("ประธานกรรมการ" → ประธาน, กรรมการ), is searched as those two; any other token
+        stays as it is (short parts would match inside anything: "ออกงาน" is not ออก + งาน)."""
+        if token in vocabulary or len(token) < 8 or token in QUESTION_WORDS or token.isascii():
             return [token]
-        splits = [(token[:i], token[i:]) for i in range(2, len(token) - 1)
+        splits = [(token[:i], token[i:]) for i in range(4, len(token) - 3)
                   if token[:i] in vocabulary and token[i:] in vocabulary]
         if not splits:
             return [token]
@@ -154,10 +155,17 @@ class Analyzer:
             add(key, 1.0)
             highlight.update("".join(p) for p in self.concept_names.get(key, ()))
         grouped = set()
+        spans = {}  # group index → the spans of the query already said in that group's words
         for start, end, group_ids in synonym_matches:
             said = tuple(tokens[start:end])
             if said in self.concept_phrases:
                 continue  # a glossary term is found by its abbreviation and full form already
+            # "ติดตามเคส" and the "ติดตาม" inside it say one thing, not two.
+            group_ids = {g for g in group_ids if not any(s <= start and end <= e for s, e in spans.get(g, ()))}
+            if not group_ids:
+                continue
+            for g in group_ids:
+                spans.setdefault(g, []).append((start, end))
             if end - start == 1 and tokens[end:end + 1] in (["ไหน"], ["ใด"]):
                 continue  # "ชุดไหน" is "which set": a classifier, not the word's sense (an outfit)
             # All the other ways of saying it are one alternative, scored by the best of

@@ -16,7 +16,7 @@ class HitOut(Schema):
     score: float
 
 
-class AnswerOut(Schema):
+class DirectAnswerOut(Schema):
     text: str = Field(description="ประโยคหรือข้อในเรื่องความรู้ที่ตอบคำถาม ยกมาตรงตามต้นฉบับ")
     item: str = Field(description="ชื่อเรื่องความรู้ที่ประโยคนี้อยู่")
     url: str = Field(description="ลิงก์ไปยังประโยคนี้ในหน้าเรื่องความรู้ (#anchor)")
@@ -25,7 +25,7 @@ class AnswerOut(Schema):
 class SearchOut(Schema):
     q: str
     did_you_mean: str
-    answer: AnswerOut | None = Field(description="คำตอบตรง เมื่อการจัดอันดับมั่นใจ มิฉะนั้น null")
+    answer: DirectAnswerOut | None = Field(description="คำตอบตรง เมื่อการจัดอันดับมั่นใจ มิฉะนั้น null")
     results: list[HitOut]
 
 
@@ -48,7 +48,7 @@ def search(request, q: str = "", limit: str = "10"):
     results = engine.search(q, int(limit))
     log_query(q, results, SearchQuery.API)
     answer = results.answer
-    return Status(200, SearchOut(q=q, did_you_mean=results.did_you_mean, answer=answer and AnswerOut(
+    return Status(200, SearchOut(q=q, did_you_mean=results.did_you_mean, answer=answer and DirectAnswerOut(
         text=answer.text, item=answer.item, url=answer.url), results=[
         HitOut(title=h.doc.title, context=h.doc.context, url=h.doc.url, snippet=h.snippet, score=h.score)
         for h in results.hits

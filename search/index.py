@@ -30,6 +30,7 @@ MIN_SHARE_OF_TOP = 0.15  # hits scoring below this share of the best hit are noi
 # A word (or synonym group) found in more than this share of documents says what everything
 # is about (อพม.), not what is asked; a hit must match at least one word that is not.
 COMMON_WORD_SHARE = 0.5
+SHORT_WORD = 3  # letters: a word this short is matched as a word, not inside others
 MIN_COVERAGE = 0.25  # of the weight of what a query asks, the share a hit must match
 COVERAGE_POWER = 0.5  # how much the share of what is asked counts in the ranking
 IDF_POWER = 0.5  # 0: everything asked weighs the same; 1: rarer words weigh more (idf)
@@ -156,6 +157,7 @@ class SearchIndex:
     def __init__(self, docs, glossary=(), synonym_groups=()):
         self.analyzer = Analyzer(glossary, synonym_groups)
         self.docs = {}
+        self.short_words = {}
         self.vocabulary = Vocabulary(self.analyzer.thesaurus_words)
         # The questions of an item are one field: together they are the item's own
         # vocabulary for what people ask, beside the regulation's words in its body.
@@ -172,6 +174,10 @@ class SearchIndex:
         questions = self.analyzer.tokens(" ".join(doc.questions))
         self.vocabulary.add_words(title + body + questions)
         self.docs[doc.key] = doc
+        # Short words ("งาน", "ตอน", "พม") hide inside longer ones ("ทำงาน", "ขั้นตอน", "อพม"):
+        # whether a document says one is decided by its words, kept here, not its letters.
+        words = self.analyzer.with_concepts(title + body + questions)
+        self.short_words[doc.key] = " " + " ".join(sorted({w for w in words if len(w) <= SHORT_WORD})) + " "
         self.part.add(doc.key, {name: (self.analyzer.with_concepts(tokens), tokens)
                                 for name, tokens in (("title", title), ("body", body), ("questions", questions))})
 
@@ -184,6 +190,7 @@ class SearchIndex:
         with self._write_lock:
             for key in removed + [d.key for d in changed]:
                 self.docs.pop(key, None)
+                self.short_words.pop(key, None)
                 self.part.remove(key)
             for doc in changed:
                 self._add(doc)
@@ -210,7 +217,7 @@ class SearchIndex:
             if asked:
                 # The share of what is asked that the document speaks of: matching two of
                 # the things asked beats matching one of them many times.
-                coverage = sum(idf for idf, surfaces in asked if any(s in doc.compact for s in surfaces)) / asked_total
+                coverage = sum(idf for idf, surfaces in asked if self.says(doc, surfaces)) / asked_total
                 if coverage < MIN_COVERAGE or coverage == 0:
                     continue
                 score *= coverage ** COVERAGE_POWER
@@ -249,6 +256,11 @@ class SearchIndex:
         if isinstance(term, tuple):  # a phrase: at most as frequent as its rarest word
             return min(SearchIndex._doc_freq(searcher, t) for t in term)
         return max(searcher.doc_freq(f"{name}_words", term) for name in ("title", "body", "questions"))
+
+    def says(self, doc, surfaces) -> bool:
+        """Whether `doc` uses any of the ways of writing a thing asked about."""
+        short = self.short_words.get(doc.key, " ")
+        return any(f" {s} " in short if len(s) <= SHORT_WORD else s in doc.compact for s in surfaces)
 
     def _relevant(self, doc, analysed):
         """Bigrams alone match almost anything; keep a hit only when it contains a query

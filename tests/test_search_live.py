@@ -60,7 +60,7 @@ def test_search_on_a_phone(phone, live_server_url):
     page.wait_for_url("**/search/?q=*")
     first = page.locator("li.result").first
     assert first.locator("h2").inner_text() == "การแต่งกายของ อพม."
-    assert first.locator(".context").inner_text().startswith("หมวดที่ 2")
+    assert first.locator(".context").inner_text().startswith("หมวดที่ ๒")
     assert first.locator(".snippet mark").count() >= 1
     check(page, "search-02-results")
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_results_show_title_chapter_marked_snippet_and_a_logged_link(client):
     html = client.get("/search/", {"q": "สมัคร อพม. ออนไลน์ได้ไหม"}).content.decode()
-    assert "การสมัครเป็น อพม." in html and "หมวดที่ 2" in html
+    assert "การสมัครเป็น อพม." in html and "หมวดที่ ๒" in html  # one digit style on the page
     assert "<mark>อิเล็กทรอนิกส์</mark>" in html
     logged = SearchQuery.objects.get()
     assert logged.q == "สมัคร อพม. ออนไลน์ได้ไหม" and logged.result_count > 0 and logged.source == "web"
