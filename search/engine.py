@@ -22,7 +22,7 @@ from .models import IndexChange
 # Changes may commit out of id order (PostgreSQL sequences): changes this recent are read
 # again until they are this old, and applied once.
 LATE_COMMIT = timezone.timedelta(seconds=60)
-BACKGROUND_REBUILD_MIN_DOCS = 5_000  # smaller indexes rebuild at once (well under a second)
+BACKGROUND_REBUILD_MIN_DOCS = 200  # smaller indexes rebuild at once (under a second)
 
 
 def _item_doc(item):

@@ -18,7 +18,7 @@ import tantivy
 from .analysis import QUESTION_WORDS, search_form
 from .analyzer import AnalysedQuery, Analyzer, Vocabulary
 from .answers import Answer, find_answer
-from .snippets import match_pattern, snippet
+from .snippets import snippet
 
 # Ranking weights, chosen by bench/search_quality.py on the dev, extra and first held-out sets.
 WORD_WEIGHT = 0.7  # the rest goes to character bigrams
@@ -225,11 +225,9 @@ class SearchIndex:
                 continue
             candidates.append((score, doc))
         candidates.sort(key=lambda c: -c[0])
-        pattern = match_pattern(analysed.highlight)
-        for score, doc in candidates:
-            if score < MIN_SHARE_OF_TOP * candidates[0][0] or len(results.hits) == limit:
-                break
-            results.hits.append(Hit(doc=doc, score=round(score, 4), snippet=snippet(doc.body, pattern)))
+        shown = [(score, doc) for score, doc in candidates[:limit] if score >= MIN_SHARE_OF_TOP * candidates[0][0]]
+        marks = {search_form(h).replace(" ", "") for h in analysed.highlight}
+        results.hits = [Hit(doc=doc, score=round(score, 4), snippet=snippet(doc.body, marks)) for score, doc in shown]
         results.answer = find_answer(results.hits, asked)
         return results
 
@@ -260,7 +258,8 @@ class SearchIndex:
     def says(self, doc, surfaces) -> bool:
         """Whether `doc` uses any of the ways of writing a thing asked about."""
         short = self.short_words.get(doc.key, " ")
-        return any(f" {s} " in short if len(s) <= SHORT_WORD else s in doc.compact for s in surfaces)
+        compact = doc.compact
+        return any((f" {s} " in short) if len(s) <= SHORT_WORD else (s in compact) for s in surfaces)
 
     def _relevant(self, doc, analysed):
         """Bigrams alone match almost anything; keep a hit only when it contains a query
