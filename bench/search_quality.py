@@ -24,7 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SETS = [Path("/work/shared/eval/search-dev.jsonl"), ROOT / "bench" / "search-extra.jsonl",
-                ROOT / "bench" / "search-heldout.jsonl", ROOT / "bench" / "search-heldout-2.jsonl"]
+                ROOT / "bench" / "search-heldout.jsonl", ROOT / "bench" / "search-heldout-2.jsonl",
+                ROOT / "bench" / "search-heldout-3.jsonl", ROOT / "bench" / "search-unanswerable.jsonl"]
 
 
 def setup_django():
@@ -101,11 +102,46 @@ class FTS5TrigramSearch:
 
 
 def evaluate(name, search, questions):
-    rows = [scores(search(q["q"]), q["gold"]) for q in questions]
+    ranked = [search(q["q"]) for q in questions]
+    rows = [scores(texts, q["gold"]) for texts, q in zip(ranked, questions, strict=True)]
     n = len(rows) or 1
     misses = [q["q"] for q, r in zip(questions, rows, strict=True) if not r[0]]
     return {"method": name, "HR@1": sum(r[0] for r in rows) / n, "HR@5": sum(r[1] for r in rows) / n,
-            "MRR@10": sum(r[2] for r in rows) / n, "misses": misses}
+            "MRR@10": sum(r[2] for r in rows) / n, "misses": misses,
+            "shown": sum(len(texts) for texts in ranked) / n, "none": sum(not texts for texts in ranked) / n}
+
+
+def answer_figures(index, questions):
+    """(share of questions given a direct answer, share of those whose answer quotes a gold snippet)."""
+    answers = [(index.search(q["q"], 10).answer, q["gold"]) for q in questions]
+    given = [(a, gold) for a, gold in answers if a]
+    right = sum(is_hit(a.text, gold) for a, gold in given)
+    return len(given) / (len(answers) or 1), right / (len(given) or 1)
+
+
+def cross_validated_item_questions(docs, folds=5):
+    """HR@1, HR@5, MRR@10 of the items' own questions, each searched in an index built
+    without it (k-fold: every fifth question of each item left out in turn): how well an
+    item is found by a way of asking that nobody wrote into it."""
+    from dataclasses import replace
+
+    from knowledge.models import GlossaryTerm, SynonymGroup
+    from search.index import SearchIndex
+
+    glossary = [(t.abbr, t.full) for t in GlossaryTerm.objects.all()]
+    synonyms = [g.word_list() for g in SynonymGroup.objects.all()]
+    rows = []
+    for fold in range(folds):
+        held, kept_docs = [], []
+        for d in docs:
+            held += [(q, d.url) for i, q in enumerate(d.questions) if i % folds == fold]
+            kept_docs.append(replace(d, questions=tuple(q for i, q in enumerate(d.questions) if i % folds != fold)))
+        index = SearchIndex(kept_docs, glossary, synonyms)
+        for q, url in held:
+            urls = [h.doc.url for h in index.search(q, 10).hits]
+            rank = urls.index(url) + 1 if url in urls else 0
+            rows.append((rank == 1, 0 < rank <= 5, 1 / rank if rank else 0.0, q, urls[:1]))
+    return rows
 
 
 def main(argv):
@@ -124,14 +160,31 @@ def main(argv):
     for path in paths:
         questions = read_questions(path)
         print(f"\n{path} ({len(questions)} questions, {len(docs)} documents)")
-        print(f"{'method':40} {'HR@1':>6} {'HR@5':>6} {'MRR@10':>7}")
+        unanswerable = not any(q["gold"] for q in questions)
+        print(f"{'method':40} {'HR@1':>6} {'HR@5':>6} {'MRR@10':>7} {'shown':>6} {'none':>6}")
         for name, fn in methods.items():
             r = evaluate(name, fn, questions)
-            print(f"{name:40} {r['HR@1']:6.3f} {r['HR@5']:6.3f} {r['MRR@10']:7.3f}")
+            if unanswerable:  # nothing in the KM answers: the right result is none at all
+                print(f"{name:40} {'':6} {'':6} {'':7} {r['shown']:6.2f} {r['none']:6.3f}")
+                continue
+            print(f"{name:40} {r['HR@1']:6.3f} {r['HR@5']:6.3f} {r['MRR@10']:7.3f} {r['shown']:6.2f} {r['none']:6.3f}")
+            if name.startswith("ours") and not unanswerable:
+                given, right = answer_figures(ours, questions)
+                print(f"{'  direct answer: given / right when given':40} {given:6.3f} {right:6.3f}")
             if verbose and name.startswith("ours"):
                 for miss in r["misses"]:
                     top = [h.doc.title for h in ours.search(miss, 3).hits]
                     print("   miss:", miss, "→", top)
+    if not argv:
+        rows = cross_validated_item_questions(docs)
+        n = len(rows) or 1
+        print(f"\nitems' own questions, 5-fold (each searched without itself; {len(rows)} questions)")
+        print(f"{'ours (words+bigrams BM25, tantivy)':40} {sum(r[0] for r in rows) / n:6.3f} "
+              f"{sum(r[1] for r in rows) / n:6.3f} {sum(r[2] for r in rows) / n:7.3f}")
+        if verbose:
+            for r in rows:
+                if not r[0]:
+                    print("   miss:", r[3], "→", r[4])
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Chapter, GlossaryTerm, Item, KMReport, ReportField, SynonymGroup
+from .models import MAX_QUESTION, Chapter, GlossaryTerm, Item, KMReport, ReportField, SynonymGroup
 
 admin.site.site_header = "ระบบจัดการความรู้ อพม. — สำหรับทีม KM"
 admin.site.site_title = "คลังความรู้ อพม."
@@ -46,16 +47,52 @@ class ChapterAdmin(SimpleHistoryAdmin):
     list_filter = ["report"]
 
 
+class QuestionLinesField(forms.CharField):
+    """A list of questions edited as text, one question a line; blank lines and repeats dropped."""
+
+    widget = forms.Textarea(attrs={"rows": 8})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        questions = []
+        for line in (value or "").splitlines():
+            line = " ".join(line.split())
+            if line and line not in questions:
+                questions.append(line)
+        return questions
+
+    def validate(self, value):
+        too_long = [q for q in value if len(q) > MAX_QUESTION]
+        if too_long:
+            raise forms.ValidationError(f"คำถามยาวเกิน {MAX_QUESTION} ตัวอักษร: {too_long[0][:40]}…")
+
+
+class ItemForm(forms.ModelForm):
+    asked_questions = QuestionLinesField(label="คำถามที่ผู้คนถาม", required=False,
+                                         help_text=Item._meta.get_field("asked_questions").help_text)
+
+    class Meta:
+        model = Item
+        fields = ["chapter", "slug", "title", "order", "source", "status", "review", "asked_questions", "body"]
+
+
 @admin.register(Item)
 class ItemAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "chapter", "order", "status", "needs_review_flag", "updated_at"]
+    form = ItemForm
+    list_display = ["title", "chapter", "order", "status", "needs_review_flag", "question_count", "updated_at"]
     list_filter = ["status", NeedsReviewFilter, "chapter"]
-    search_fields = ["title", "body", "slug"]
+    search_fields = ["title", "body", "slug", "asked_questions"]
     history_list_display = ["status", "title"]
 
     @admin.display(boolean=True, description="รอตรวจสอบ")
     def needs_review_flag(self, obj):
         return obj.needs_review
+
+    @admin.display(description="คำถาม")
+    def question_count(self, obj):
+        return len(obj.asked_questions)
 
 
 @admin.register(GlossaryTerm)

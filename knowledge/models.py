@@ -105,6 +105,9 @@ class Chapter(models.Model):
         return reverse("knowledge:chapter", args=[self.report.slug, self.slug])
 
 
+MAX_QUESTION = 200  # an item's question is at most as long as a search query may be
+
+
 class ItemQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Item.PUBLISHED)
@@ -123,6 +126,11 @@ class Item(models.Model):
     source = models.CharField("ที่มาในรายงาน", max_length=300, blank=True)
     status = models.CharField("สถานะ", max_length=10, choices=STATUS_CHOICES, default=DRAFT)
     review = models.TextField("ประเด็นรอตรวจสอบ", blank=True, help_text="เว้นว่างเมื่อตรวจสอบแล้ว")
+    # The questions people ask that this item answers, in their own words; search indexes
+    # them as a field of their own. A list of strings, written `questions:` in the content
+    # files (the name `questions` is the question bank's reverse relation here).
+    asked_questions = models.JSONField("คำถามที่ผู้คนถาม", default=list, blank=True,
+                                 help_text="คำถามละหนึ่งบรรทัด เขียนอย่างที่ อพม. และเจ้าหน้าที่ถามจริง")
     body = models.TextField("เนื้อหา (Markdown)")
     updated_at = models.DateTimeField("ปรับปรุงเมื่อ", auto_now=True)
     history = HistoricalRecords()
@@ -144,6 +152,15 @@ class Item(models.Model):
     @property
     def needs_review(self):
         return bool(self.review.strip())
+
+    def add_question(self, question: str) -> bool:
+        """Add `question` unless the item already carries it (compared as written, spaces
+        collapsed); True when it was added. The caller saves."""
+        question = " ".join(question.split())
+        if not question or question in (" ".join(q.split()) for q in self.asked_questions):
+            return False
+        self.asked_questions = [*self.asked_questions, question]
+        return True
 
 
 class GlossaryTerm(models.Model):

@@ -1,4 +1,6 @@
-"""Markdown → safe HTML, with the glossary's abbreviations linked to their entries."""
+"""Markdown → safe HTML, with the glossary's abbreviations linked to their entries, and
+the passages of a text (each paragraph and list item, with the anchor it has on the page)
+that search quotes as direct answers."""
 import re
 from html import unescape
 
@@ -49,8 +51,59 @@ def link_abbreviations(html: str, terms) -> str:
     return "".join(out)
 
 
+# Paragraphs and list items carry an id (their passage anchor); nothing else may.
+_ATTRIBUTES = {**nh3.ALLOWED_ATTRIBUTES, "p": {"id"}, "li": {"id"}}
+PASSAGE_PREFIX = "p"
+
+
+def _passage_blocks(tokens):
+    """(opening token, inline token) of every paragraph outside a list and every list
+    item, in reading order: what a reader sees as one sentence or one point."""
+    blocks, open_items = [], []
+    for i, tok in enumerate(tokens):
+        if tok.type == "list_item_open":
+            open_items.append([tok, None])
+        elif tok.type == "list_item_close":
+            item, inline = open_items.pop()
+            blocks.append((item, inline))
+        elif tok.type == "paragraph_open":
+            inline = tokens[i + 1]
+            if open_items:
+                if open_items[-1][1] is None:
+                    open_items[-1][1] = inline  # an item's first paragraph is its text
+            else:
+                blocks.append((tok, inline))
+    return sorted(blocks, key=lambda b: b[0].map[0] if b[0].map else 0)
+
+
+def passages(text: str) -> list[tuple[str, str, str]]:
+    """[(anchor, plain text, lead)] of the paragraphs and list items of a Markdown text;
+    the anchor is the id the block has on the page (render_markdown); a list item's lead
+    is the paragraph before its list ("ที่ปรึกษา", "… ดังนี้"), a paragraph's is empty."""
+    out, lead = [], ""
+    for n, (block, inline) in enumerate(_passage_blocks(_md.parse(text or "")), start=1):
+        text = _inline_text(inline) if inline is not None else ""
+        if block.type == "paragraph_open":
+            lead = text
+            out.append((f"{PASSAGE_PREFIX}{n}", text, ""))
+        else:
+            out.append((f"{PASSAGE_PREFIX}{n}", text, lead))
+    return out
+
+
+def _inline_text(inline) -> str:
+    """The text of inline Markdown as a reader sees it: emphasis and links dropped without
+    a trace, line breaks as spaces."""
+    html = _md.renderer.renderInline(inline.children or [], _md.options, {})
+    html = re.sub(r"<br\s*/?>", " ", html)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", html))).strip()
+
+
 def render_markdown(text: str, link_terms=True) -> str:
-    html = nh3.clean(_md.render(text or ""))
+    tokens = _md.parse(text or "")
+    for n, (block, _) in enumerate(_passage_blocks(tokens), start=1):
+        block.attrSet("id", f"{PASSAGE_PREFIX}{n}")
+    html = nh3.clean(_md.renderer.render(tokens, _md.options, {}), attributes=_ATTRIBUTES)
     if link_terms:
         html = link_abbreviations(html, list(GlossaryTerm.objects.all()))
     return html

@@ -21,10 +21,10 @@ def _base_words() -> frozenset:
 
 # Question words and particles: people type them, documents do not answer with them.
 QUESTION_WORDS = frozenset("""
-ไหม มั้ย ไม๊ มั๊ย หรือไม่ หรือเปล่า รึเปล่า เปล่า ป่าว หรือยัง
-อย่างไร ยังไง อย่างไรบ้าง ยังไงบ้าง อะไร อะไรบ้าง บ้าง ไหน ที่ไหน แห่งไหน
-คือ เมื่อไร เมื่อไหร่ ตอนไหน กี่ ทำไม เพราะอะไร ใคร ใครบ้าง
-ครับ ค่ะ คะ คับ ครับผม จ้า จ้ะ จ๊ะ นะ น่ะ นะคะ นะครับ เหรอ หรอ ล่ะ ละ ฮะ
+ไหม มั้ย ไม๊ มั๊ย มั้ยคะ มั้ยครับ หรือไม่ หรือเปล่า รึเปล่า เปล่า ป่าว รึป่าว หรือป่าว ป่ะ ปะ หรือยัง
+อย่างไร ยังไง ยังงัย ยังไงบ้าง อย่างไรบ้าง ไง หรือไง รึไง อะไร อะไรบ้าง ไร บ้าง มั่ง ไหน ที่ไหน แห่งไหน
+คือ เมื่อไร เมื่อไหร่ ตอนไหน กี่ ทำไม เพราะอะไร ใคร ใครบ้าง เท่าไร เท่าไหร่
+ครับ ค่ะ คะ คับ ครับผม คร้าบ ค้าบ จ้า จ้ะ จ๊ะ นะ น่ะ นะคะ นะครับ เหรอ หรอ ล่ะ ละ ฮะ อ่ะ อะ เนี่ย งะ
 อยากรู้ อยากทราบ สงสัย ขอถาม ถาม สอบถาม ช่วย บอก หน่อย ด้วย
 """.split())
 
@@ -128,9 +128,13 @@ class Speller:
     def __init__(self, words, min_score: float = 80.0, reach: int = 4):
         self.min_score, self.reach = min_score, reach
         self.by_length: dict = {}
+        self._near: dict = {}
+        self.add(words)
+
+    def add(self, words):
         for w in set(words):
             self.by_length.setdefault(len(w), []).append(w)
-        self._near: dict = {}
+        self._near.clear()
 
     def _candidates(self, length):
         near = self._near.get(length)
@@ -160,3 +164,66 @@ class Speller:
                 score, _, start, end, word = best
                 found.append((start, end, word, score))
         return sorted(found)
+
+
+# Marks people leave out or get wrong on a phone keyboard: the four tone marks, mai taikhu
+# and the thanthakhat; and vowels typed short for long or long for short.
+_SLIPS = str.maketrans({"\u0e48": None, "\u0e49": None, "\u0e4a": None, "\u0e4b": None, "\u0e47": None,
+                        "\u0e4c": None, "\u0e35": "\u0e34", "\u0e37": "\u0e36", "\u0e39": "\u0e38"})
+
+
+def skeleton(text: str) -> str:
+    """`text` without tone marks, mai taikhu and thanthakhat, and with long ี ื ู read as
+    short ิ ึ ุ: "ค่าตอบแทน", "คาตอบแทน" and "ค้าตอบแทน" have the same skeleton."""
+    return text.translate(_SLIPS)
+
+
+class SlipFixer:
+    """Finds words of the vocabulary written with a tone mark or a vowel length slipped:
+    a stretch of the query whose skeleton is exactly a word's skeleton, where what was
+    typed is not a word itself ("คาตอบแทน" → "ค่าตอบแทน", but "เสือ" stays a tiger)."""
+
+    MIN, MAX = 3, 24  # lengths (of skeletons) worth looking for
+
+    def __init__(self, words=()):
+        self.by_skeleton: dict = {}
+        self.add(words)
+
+    def add(self, words):
+        for w in words:
+            s = skeleton(w)
+            if self.MIN <= len(s) <= self.MAX and not w.isascii() and not w.isdigit():
+                # Two words with one skeleton (ไม้/ไม่) are ambiguous: fix to neither.
+                self.by_skeleton[s] = w if self.by_skeleton.get(s, w) == w else None
+
+    def fix(self, text: str, is_word) -> str:
+        """`text` (spaceless or not) with every slipped word written as the vocabulary
+        writes it; longest match first, left to right."""
+        if not self.by_skeleton:
+            return text
+        # The skeleton of the text and, for each of its characters, where it came from.
+        kept = [i for i, c in enumerate(text) if skeleton(c)]
+        folded = "".join(skeleton(text[i]) for i in kept)
+        out, pos, i = [], 0, 0
+        while i < len(folded):
+            for n in range(min(self.MAX, len(folded) - i), self.MIN - 1, -1):
+                word = self.by_skeleton.get(folded[i:i + n])
+                if not word:
+                    continue
+                start = kept[i]
+                end = kept[i + n - 1] + 1
+                while end < len(text) and not skeleton(text[end]):  # marks after the last letter
+                    end += 1
+                typed = text[start:end]
+                if typed != word and not is_word(typed):
+                    out.append(text[pos:start] + word)
+                    pos = end
+                    i += n
+                    break
+                if typed == word or is_word(typed):
+                    i += n  # a word as written: nothing inside it to fix
+                    break
+            else:
+                i += 1
+        out.append(text[pos:])
+        return "".join(out)

@@ -1,4 +1,4 @@
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from . import engine
 from .models import SearchQuery
@@ -16,9 +16,16 @@ class HitOut(Schema):
     score: float
 
 
+class DirectAnswerOut(Schema):
+    text: str = Field(description="ประโยคหรือข้อในเรื่องความรู้ที่ตอบคำถาม ยกมาตรงตามต้นฉบับ")
+    item: str = Field(description="ชื่อเรื่องความรู้ที่ประโยคนี้อยู่")
+    url: str = Field(description="ลิงก์ไปยังประโยคนี้ในหน้าเรื่องความรู้ (#anchor)")
+
+
 class SearchOut(Schema):
     q: str
     did_you_mean: str
+    answer: DirectAnswerOut | None = Field(description="คำตอบตรง เมื่อการจัดอันดับมั่นใจ มิฉะนั้น null")
     results: list[HitOut]
 
 
@@ -28,7 +35,9 @@ class ErrorOut(Schema):
 
 @router.get("/search", response={200: SearchOut, 400: ErrorOut}, summary="ค้นหาความรู้ด้วยคำถามภาษาไทย")
 def search(request, q: str = "", limit: str = "10"):
-    """`q` คำค้นหรือคำถาม (ไม่เกิน 200 ตัวอักษร), `limit` จำนวนผลลัพธ์ 1–50; snippet เป็น HTML ที่ทำเครื่องหมายคำที่ตรงด้วย <mark>"""
+    """`q` คำค้นหรือคำถาม (ไม่เกิน 200 ตัวอักษร), `limit` จำนวนผลลัพธ์ 1–50; snippet เป็น HTML ที่ทำเครื่องหมายคำที่ตรงด้วย <mark>;
+    `answer` คือประโยคเดียวที่ตอบคำถาม (ยกมาตรงตามต้นฉบับ พร้อมลิงก์ไปยังประโยคนั้น) เมื่อมั่นใจ มิฉะนั้นเป็น null;
+    `results` ว่างเมื่อไม่มีเรื่องใดในคลังความรู้ที่ตอบคำถามนี้"""
     q = q.strip()
     if not q:
         return Status(400, {"detail": "กรุณาระบุคำค้น (q)"})
@@ -38,7 +47,9 @@ def search(request, q: str = "", limit: str = "10"):
         return Status(400, {"detail": f"limit ต้องเป็นจำนวนเต็มตั้งแต่ 1 ถึง {MAX_LIMIT}"})
     results = engine.search(q, int(limit))
     log_query(q, results, SearchQuery.API)
-    return Status(200, SearchOut(q=q, did_you_mean=results.did_you_mean, results=[
+    answer = results.answer
+    return Status(200, SearchOut(q=q, did_you_mean=results.did_you_mean, answer=answer and DirectAnswerOut(
+        text=answer.text, item=answer.item, url=answer.url), results=[
         HitOut(title=h.doc.title, context=h.doc.context, url=h.doc.url, snippet=h.snippet, score=h.score)
         for h in results.hits
     ]))

@@ -1,25 +1,57 @@
-"""The index each server process holds, rebuilt from the database whenever the shared
-IndexStamp shows that searchable content changed (in this process or any other)."""
+"""The index each server process holds, kept up to date from the change log (IndexChange):
+before every query the process reads the changes it has not applied yet (one indexed
+query, usually empty) and applies them to its own index, one document at a time, so an
+edit is searchable in every process at its next query. A change to the glossary or the
+thesaurus needs a rebuild: a large index is rebuilt in a background thread while the old
+one keeps answering (edits meanwhile are applied to both); a small one, which takes less
+than a second, is rebuilt at once."""
 import threading
+import time
+
+from django.db import close_old_connections, connection
+from django.db.models import Max, Q
+from django.utils import timezone
 
 from knowledge.models import GlossaryTerm, Item, ReportField, SynonymGroup
-from knowledge.render import plain_text
+from knowledge.render import passages, plain_text
 
+from .changes import field_key, item_key
 from .index import Doc, SearchIndex
-from .models import IndexStamp
+from .models import IndexChange
 
-_lock = threading.Lock()
-_cached: tuple = ("", None)  # (stamp, SearchIndex)
+# Changes may commit out of id order (PostgreSQL sequences): changes this recent are read
+# again until they are this old, and applied once.
+LATE_COMMIT = timezone.timedelta(seconds=60)
+BACKGROUND_REBUILD_MIN_DOCS = 200  # smaller indexes rebuild at once (under a second)
+
+
+def _item_doc(item):
+    return Doc(key=item_key(item.pk), title=item.title, context=str(item.chapter), url=item.get_absolute_url(),
+               body=plain_text(item.body), heading=item.chapter.title, questions=tuple(item.asked_questions),
+               passages=tuple(passages(item.body)))
+
+
+def _field_doc(f):
+    return Doc(key=field_key(f.pk), title=f.title, context=f"รายงาน KM ข้อ {f.section}", url=f.get_absolute_url(),
+               body=plain_text(f.body), kind="field")
 
 
 def documents():
     """Published knowledge items and the KM reports' fields, as search documents."""
     for item in Item.objects.published().select_related("chapter__report"):
-        yield Doc(key=f"item:{item.pk}", title=item.title, context=str(item.chapter),
-                  url=item.get_absolute_url(), body=plain_text(item.body), heading=item.chapter.title)
+        yield _item_doc(item)
     for f in ReportField.objects.select_related("report"):
-        yield Doc(key=f"field:{f.pk}", title=f.title, context=f"รายงาน KM ข้อ {f.section}",
-                  url=f.get_absolute_url(), body=plain_text(f.body))
+        yield _field_doc(f)
+
+
+def documents_for(keys):
+    """(documents to index, keys to drop) for the keys of changed documents."""
+    item_pks = {int(k.split(":")[1]) for k in keys if k.startswith("item:")}
+    field_pks = {int(k.split(":")[1]) for k in keys if k.startswith("field:")}
+    docs = [_item_doc(i) for i in Item.objects.published().filter(pk__in=item_pks).select_related("chapter__report")]
+    docs += [_field_doc(f) for f in ReportField.objects.filter(pk__in=field_pks).select_related("report")]
+    present = {d.key for d in docs}
+    return docs, [k for k in keys if k not in present]
 
 
 def build_index() -> SearchIndex:
@@ -28,20 +60,129 @@ def build_index() -> SearchIndex:
     return SearchIndex(documents(), glossary, synonyms)
 
 
+class LiveIndex:
+    """One process's index and how far along the change log it is."""
+
+    def __init__(self):
+        self.index = None
+        self.last_id = 0  # every change up to this id is applied (or was before the index was built)
+        self.recent = {}  # id → time of the changes applied within LATE_COMMIT, not to apply twice
+        self.checked_at = None
+        self.lock = threading.Lock()
+        self.rebuild = None  # the background rebuild running, if any
+        self.during_rebuild = set()  # keys applied while it runs, to apply to the new index too
+
+    def current(self) -> SearchIndex:
+        with self.lock:
+            if self.index is None:
+                self._build_now()
+            else:
+                self._catch_up()
+            return self.index
+
+    def _read_log(self, horizon):
+        """The changes from the one this index is at onwards, and every change recent enough
+        to have committed late: {id: (key, time)}."""
+        rows = IndexChange.objects.filter(Q(id__gte=self.last_id) | Q(at__gte=horizon)).values_list("id", "key", "at")
+        return {i: (key, at) for i, key, at in rows}
+
+    def _build_now(self):
+        now = timezone.now()
+        # The log is read before the documents, so nothing committed meanwhile is missed.
+        self.last_id = IndexChange.objects.aggregate(last=Max("id"))["last"] or 0
+        log = self._read_log(now - LATE_COMMIT)
+        self.index = build_index()
+        self._at(log, now)
+
+    def _at(self, log, now):
+        """Remember that every change in `log` is applied."""
+        self.last_id = max(log, default=self.last_id)
+        self.recent = {i: row for i, row in log.items() if row[1] >= now - LATE_COMMIT}
+        self.checked_at = now
+
+    def _lost(self, log, horizon):
+        """True when changes this index holds are gone from the log: a transaction that
+        made them rolled back (or the log was pruned), so the index may hold what the
+        database does not."""
+        if self.last_id and self.last_id not in log:
+            return True
+        return any(log.get(i) != row for i, row in self.recent.items() if row[1] >= horizon)
+
+    def _catch_up(self):
+        now = timezone.now()
+        log = self._read_log(now - LATE_COMMIT)
+        self._finish_rebuild()
+        if self._lost(log, now - LATE_COMMIT) or (self.checked_at and now - self.checked_at > IndexChange.KEEP / 2):
+            self._rebuild_all(log, now)
+            return
+        new = {i: row for i, row in log.items() if i > self.last_id or (i not in self.recent and i != self.last_id)}
+        self._at(log, now)
+        keys = {key for key, _ in new.values()}
+        if IndexChange.ALL in keys:
+            keys.discard(IndexChange.ALL)
+            if len(self.index.docs) < BACKGROUND_REBUILD_MIN_DOCS:
+                self._rebuild_all(log, now)
+                return
+            self._start_rebuild()
+        if keys:
+            changed, removed = documents_for(keys)
+            self.index.apply(changed, removed)
+            if self.rebuild:
+                self.during_rebuild |= keys
+
+    def _rebuild_all(self, log, now):
+        if len(self.index.docs) < BACKGROUND_REBUILD_MIN_DOCS:
+            self.index = build_index()  # it reads every change committed so far
+        else:
+            self._start_rebuild()
+        self._at(log, now)
+
+    def _start_rebuild(self):
+        if self.rebuild and self.rebuild.is_alive():
+            self.rebuild.again = True  # a newer "*" arrived: build once more when done
+            return
+        self.during_rebuild = set()
+        self.rebuild = _Rebuild()
+        self.rebuild.start()
+
+    def _finish_rebuild(self):
+        """Serve the index a background rebuild made, once it is ready, with the edits
+        applied to the old one meanwhile."""
+        rebuild = self.rebuild
+        if rebuild is None or rebuild.is_alive():
+            return
+        self.rebuild = None
+        if rebuild.result is not None:
+            changed, removed = documents_for(self.during_rebuild)
+            rebuild.result.apply(changed, removed)
+            self.index = rebuild.result
+        if rebuild.again:
+            self._start_rebuild()
+
+
+class _Rebuild(threading.Thread):
+    def __init__(self):
+        super().__init__(name="search-rebuild", daemon=True)
+        self.result = None
+        self.again = False
+        self.seconds = None
+
+    def run(self):
+        started = time.perf_counter()
+        close_old_connections()
+        try:
+            self.result = build_index()
+        finally:
+            connection.close()  # this thread's own connection
+            self.seconds = time.perf_counter() - started
+
+
+_live = LiveIndex()
+
+
 def current_index() -> SearchIndex:
-    """One cheap query per call; a rebuild only when the content changed."""
-    global _cached
-    stamp = IndexStamp.current()
-    if _cached[0] != stamp or _cached[1] is None:
-        with _lock:
-            if _cached[0] != stamp or _cached[1] is None:
-                _cached = (stamp, build_index())
-    return _cached[1]
+    return _live.current()
 
 
 def search(q: str, limit: int = 10):
     return current_index().search(q, limit)
-
-
-def content_changed(sender, **kwargs):
-    IndexStamp.bump()

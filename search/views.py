@@ -1,9 +1,6 @@
-from django.contrib.admin.views.decorators import staff_member_required
-from django.db.models import Count, Max, Q
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET
 
@@ -16,11 +13,13 @@ from .models import SearchClick, SearchQuery
 MAX_QUERY = 200
 PAGE_RESULTS = 20
 TOO_LONG = f"คำค้นยาวเกินไป กรุณาพิมพ์ไม่เกิน {MAX_QUERY} ตัวอักษร"
+ANSWER_RANK = 0  # the click log's rank of the direct answer's link
 
 
 def log_query(q, results, source):
     return SearchQuery.objects.create(q=q[:MAX_QUERY], normalized=normalize(q)[:MAX_QUERY],
-                                      result_count=len(results.hits), source=source)
+                                      result_count=len(results.hits), answered=results.answer is not None,
+                                      source=source)
 
 
 def _click_url(logged, rank, url):
@@ -37,7 +36,10 @@ def search_page(request):
         results = engine.search(q, PAGE_RESULTS)
         logged = log_query(q, results, SearchQuery.WEB)
         context["results"] = results
+        context["logged"] = logged
         context["hits"] = [(hit, _click_url(logged, rank, hit.doc.url)) for rank, hit in enumerate(results.hits, 1)]
+        if results.answer:
+            context["answer_url"] = _click_url(logged, ANSWER_RANK, results.answer.url)
         if not results.hits:
             report = KMReport.objects.main()
             context["chapters"] = report.chapters.all() if report else []
@@ -56,28 +58,11 @@ def suggest(request):
 
 @require_GET
 def click(request, query_id, rank):
-    """Record that a result was opened, then go there. Works without JavaScript."""
+    """Record that a result (or the direct answer, rank 0) was opened, then go there.
+    Works without JavaScript."""
     to = request.GET.get("to", "")
     if not to.startswith("/") or not url_has_allowed_host_and_scheme(to, allowed_hosts={request.get_host()}):
         return HttpResponseBadRequest("ลิงก์ไม่ถูกต้อง".encode(), content_type="text/plain; charset=utf-8")
     logged = get_object_or_404(SearchQuery, pk=query_id)
     SearchClick.objects.create(query=logged, url=to[:300], rank=min(rank, 32767))
     return redirect(to)
-
-
-@staff_member_required
-def gaps(request):
-    """What people asked and did not find: no result at all, or results nobody opened."""
-    days = 90
-    since = timezone.now() - timezone.timedelta(days=days)
-    recent = SearchQuery.objects.filter(created_at__gte=since)
-    no_result = (recent.filter(result_count=0).values("normalized")
-                 .annotate(asked=Count("id"), last=Max("created_at")).order_by("-asked", "-last")[:100])
-    unopened = (recent.filter(result_count__gt=0).values("normalized")
-                .annotate(asked=Count("id", distinct=True), opened=Count("clicks"), last=Max("created_at"))
-                .filter(opened=0).order_by("-asked", "-last")[:100])
-    totals = recent.aggregate(all=Count("id"), empty=Count("id", filter=Q(result_count=0)))
-    return render(request, "search/gaps.html", {
-        "days": days, "no_result": no_result, "unopened": unopened, "totals": totals,
-        "og_title": "คำค้นที่ยังหาไม่พบ",
-    })

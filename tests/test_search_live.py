@@ -1,7 +1,6 @@
 """Search on the real server (gunicorn, two workers): every worker follows committed edits
 and deletes; the page on a 360 px phone passes axe-core WCAG 2.1 AA, with and without JavaScript."""
 import httpx
-import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from knowledge.models import Item
@@ -61,7 +60,7 @@ def test_search_on_a_phone(phone_page, live_server_url):
     page.wait_for_url("**/search/?q=*")
     first = page.locator("li.result").first
     assert first.locator("h2").inner_text() == "การแต่งกายของ อพม."
-    assert first.locator(".context").inner_text().startswith("หมวดที่ 2")
+    assert first.locator(".context").inner_text().startswith("หมวดที่ ๒")
     assert first.locator(".snippet mark").count() >= 1
     check(page, "search-02-results")
 

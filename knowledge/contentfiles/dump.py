@@ -4,13 +4,14 @@ from pathlib import Path
 from knowledge.models import GlossaryTerm, KMReport, SynonymGroup
 from knowledge.yamlfiles import dump_yaml, front_matter_text
 
-from .read import GLOSSARY_KEYS, SCHEMAS
+from .read import ATTRIBUTES, GLOSSARY_KEYS, SCHEMAS
 
 
 def _meta(obj, kind: str, keep_empty=False) -> dict:
     """The front matter of `obj`, keys in SCHEMAS order; empty values are left out unless
     `keep_empty`."""
-    return {key: getattr(obj, key) for key in SCHEMAS[kind] if keep_empty or getattr(obj, key) not in (None, "")}
+    values = {key: getattr(obj, ATTRIBUTES.get(key, key)) for key in SCHEMAS[kind]}
+    return {key: value for key, value in values.items() if keep_empty or value not in (None, "", [])}
 
 
 def km_files() -> dict:

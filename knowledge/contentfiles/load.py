@@ -66,7 +66,9 @@ def load_tree(tree: Tree) -> dict:
             for i in c["items"]:
                 item = chapter.items.filter(slug=i["slug"]).first() or Item(chapter=chapter, slug=i["slug"])
                 sync(item, {"title": i["title"], "order": i["order"], "source": i.get("source", ""),
-                            "status": i["status"], "review": i.get("review", ""), "body": i["body"]})
+                            "status": i["status"], "review": i.get("review", ""),
+                            "asked_questions": [q.strip() for q in i.get("questions", [])],
+                            "body": i["body"]})
     prune(KMReport.objects.exclude(slug__in=[r["slug"] for r in tree.reports]))
 
     for g in tree.glossary:

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge.models import FIELD_KEYS
+from knowledge.models import FIELD_KEYS, MAX_QUESTION
 from knowledge.yamlfiles import ContentError, read_front_matter, read_yaml_list, read_yaml_mappings
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -29,10 +29,26 @@ SCHEMAS = {
     "chapter": {"number": (int, True), "slug": (str, True), "title": (str, True)},
     "item": {
         "slug": (str, True), "title": (str, True), "order": (int, True), "source": (str, False),
-        "status": (str, True), "review": (str, False),
+        "status": (str, True), "review": (str, False), "questions": (list, False),
     },
 }
-TYPE_NAMES = {str: "ข้อความ", int: "จำนวนเต็ม", bool: "true/false"}
+TYPE_NAMES = {str: "ข้อความ", int: "จำนวนเต็ม", bool: "true/false", list: "รายการ (แต่ละบรรทัดขึ้นต้นด้วย - )"}
+# A front-matter key whose model attribute has another name.
+ATTRIBUTES = {"questions": "asked_questions"}
+
+
+def _check_questions(path, line, questions):
+    """Each question a non-empty line of text, none twice."""
+    seen = set()
+    for n, q in enumerate(questions, start=1):
+        if not isinstance(q, str) or not q.strip():
+            raise ContentError(path, line, f"คำถามข้อที่ {n} ใน questions ต้องเป็นข้อความที่ไม่ว่าง")
+        if len(q) > MAX_QUESTION:
+            raise ContentError(path, line, f"คำถามข้อที่ {n} ใน questions ยาวเกิน {MAX_QUESTION} ตัวอักษร")
+        key = " ".join(q.split())
+        if key in seen:
+            raise ContentError(path, line, f"คำถาม '{key}' ใน questions ซ้ำกัน")
+        seen.add(key)
 
 
 def read_markdown(path: Path, kind: str) -> dict:
@@ -58,6 +74,8 @@ def read_markdown(path: Path, kind: str) -> dict:
         raise ContentError(path, line_of("status"), "status ต้องเป็น published หรือ draft")
     if kind == "field" and meta["key"] not in FIELD_KEY_NAMES:
         raise ContentError(path, line_of("key"), f"key ต้องเป็นหนึ่งใน {', '.join(FIELD_KEY_NAMES)}")
+    if "questions" in meta:
+        _check_questions(path, line_of("questions"), meta["questions"])
     if kind == "item" and not page.body.strip():
         raise ContentError(path, page.body_line, "เนื้อหาของเรื่องความรู้ต้องไม่ว่าง")
     return {**meta, "body": page.body, "_path": str(path), "_line": 2}  # duplicates are reported at the header

@@ -1,5 +1,7 @@
 """volunteerkm search QUERY [--limit N] [--json]
-volunteerkm search --batch FILE --json [--limit N]   (FILE: one {"q": "..."} per line)"""
+volunteerkm search --batch FILE --json [--limit N]   (FILE: one {"q": "..."} per line)
+
+JSON: {"q", "answer": {"text", "item", "url"} or null, "results": [{"title", "text", "url", "score"}]}"""
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,7 +10,8 @@ from search.engine import current_index
 
 
 def result_json(q, results):
-    return {"q": q, "results": [
+    answer = results.answer
+    return {"q": q, "answer": answer and {"text": answer.text, "item": answer.item, "url": answer.url}, "results": [
         {"title": h.doc.title, "text": h.doc.text, "url": h.doc.url, "score": h.score} for h in results.hits
     ]}
 
@@ -40,8 +43,10 @@ class Command(BaseCommand):
             return
         if results.did_you_mean:
             self.stdout.write(f"หมายถึง: {results.did_you_mean}")
+        if results.answer:
+            self.stdout.write(f"คำตอบ: {results.answer.text}  ({results.answer.item} {results.answer.url})")
         if not results.hits:
-            self.stdout.write(f"ไม่พบเรื่องที่ตรงกับ “{q}”")
+            self.stdout.write(f"ไม่พบเรื่องที่ตรงกับ “{q}” (ไม่มีเรื่องในคลังความรู้ที่ตอบคำถามนี้)")
         for rank, h in enumerate(results.hits, 1):
             self.stdout.write(f"{rank}. {h.doc.title} ({h.doc.context}) {h.doc.url}  [{h.score}]")
 

@@ -1,0 +1,224 @@
+"""Query and document analysis for the index: words (with the glossary's abbreviations
+and full forms as one concept), thesaurus synonyms as one alternative per word said,
+character bigrams, and the vocabulary that phone slips and typos are fixed against."""
+from dataclasses import dataclass
+
+from .analysis import QUESTION_WORDS, Phrases, Segmenter, SlipFixer, Speller, abbreviation_aliases, search_form
+
+SYNONYM_WEIGHT = 1.0  # a synonym group counts once, as its best match
+QUESTION_PHRASE_WEIGHT = 0.3  # of a synonym group that only says what is asked ("คืออะไร")
+KNOWN_WORD_GRAM_WEIGHT = 0.3  # of a bigram inside a word the index knows
+FUNCTION_WORD_WEIGHT = 0.2
+
+# Words too common to make a passage relevant: not highlighted, not used to pick snippets.
+FUNCTION_WORDS = frozenset(
+    "ของ และ การ ความ ที่ ใน ให้ เป็น มี ได้ กับ จะ แก่ โดย หรือ ซึ่ง ต่อ ตาม เพื่อ จาก ไป มา แล้ว "
+    "นี้ นั้น อยู่ ต้อง คือ ว่า ทั้ง ทุก แต่ ก็ ไม่ ถ้า "
+    # what people say around a question: "อยากทำ", "ผมยังไม่…", "แบบนี้"
+    "ทำ อยาก ยัง เลย ก่อน ไว้ แบบ เรา ผม ฉัน หนู ดิฉัน เขา พวก แค่ ถึง จริง ๆ "
+    # who is asking or for whom: "ยายอยากเป็น อพม.", "ลูกหลานถามมา"
+    "ยาย ป้า ลุง น้า ปู่ ย่า หลาน ลูกหลาน ท่าน".split()
+)
+
+
+@dataclass
+class AnalysedQuery:
+    words: dict  # term → weight
+    synonyms: list  # per thesaurus match in the query: {term or tuple of terms: weight}
+    grams: dict
+    highlight: set
+    did_you_mean: str = ""
+
+    def alternatives(self):
+        """(weight, terms) for each thing the query says: a word, or a word with all the
+        other ways of saying it."""
+        return [(w, [t]) for t, w in self.words.items()] + [(max(g.values()), list(g)) for g in self.synonyms]
+
+
+def bigrams(text: str) -> list[str]:
+    return [text[i:i + 2] for i in range(len(text) - 1)] if len(text) > 1 else [text] if text else []
+
+
+class Analyzer:
+    """Turns documents and queries into index terms, with the glossary and the thesaurus."""
+
+    def __init__(self, glossary=(), synonym_groups=()):
+        concepts = {}
+        abbr_words = set()
+        for abbr, full in glossary:
+            key, names = abbreviation_aliases(abbr, full)
+            abbr_words.update(search_form(abbr).split())
+            concepts[key] = names
+        # Abbreviations written in the thesaurus (อบต.) are words too.
+        abbr_words.update(search_form(w) for words in synonym_groups for w in words
+                          if "." in w and " " not in w.strip())
+        base = Segmenter(abbr_words)
+        # Full forms and thesaurus phrases are dictionary words as well, so that the words
+        # around them cannot swallow their first or last syllable ("ของกอง|กิจการ"); each is
+        # then split back into its own words.
+        names = [n for _, names in concepts.items() for n in names] + [w for words in synonym_groups for w in words]
+        compounds = {search_form(n).replace(" ", "") for n in names}
+        self.parts = {c: base.tokens(c) for c in compounds if len(base.tokens(c)) > 1}
+        self.segmenter = Segmenter(abbr_words | set(self.parts))
+        self.concept_phrases = {}  # token tuple → concept key
+        self.concept_names = {}  # concept key → token tuples that name it
+        for key, names in concepts.items():
+            for name in names:
+                phrase = tuple(self.tokens(name))
+                if phrase:
+                    self.concept_phrases[phrase] = key
+                    self.concept_names.setdefault(key, set()).add(phrase)
+        self.synonym_phrases = {}  # token tuple → group indexes
+        self.groups = []
+        for words in synonym_groups:
+            phrases = [tuple(self.tokens(w)) for w in words]
+            phrases = [p for p in phrases if p]
+            for p in phrases:
+                self.synonym_phrases.setdefault(p, set()).add(len(self.groups))
+            self.groups.append(phrases)
+        self.thesaurus_words = {t for g in self.groups for p in g for t in p}
+        self.concept_phrases = Phrases(self.concept_phrases)
+        self.synonym_phrases = Phrases(self.synonym_phrases)
+
+    def tokens(self, text: str) -> list[str]:
+        out = []
+        for t in self.segmenter.tokens(text):
+            out.extend(self.parts.get(t, (t,)))
+        return out
+
+    def surfaces(self, term) -> set:
+        """How `term` (a word, a concept key or a phrase of words) may be written in a text,
+        spaceless: a concept by any of its names."""
+        if isinstance(term, tuple):
+            return {"".join(term)}
+        return {"".join(p) for p in self.concept_names.get(term, ())} | {term}
+
+    def split_compound(self, token, vocabulary) -> list:
+        """A word the index does not know, written as two words it knows of four letters or
+        more ("ประธานกรรมการ" → ประธาน, กรรมการ), is searched as those two; any other token
+        stays as it is (short parts would match inside anything: "ออกงาน" is not ออก + งาน)."""
+        if token in vocabulary or len(token) < 8 or token in QUESTION_WORDS or token.isascii():
+            return [token]
+        splits = [(token[:i], token[i:]) for i in range(4, len(token) - 3)
+                  if token[:i] in vocabulary and token[i:] in vocabulary]
+        if not splits:
+            return [token]
+        return list(min(splits, key=lambda parts: abs(len(parts[0]) - len(parts[1]))))
+
+    def concept_keys(self, tokens):
+        return [key for _, _, key in self.concept_phrases.find(tokens)]
+
+    def with_concepts(self, tokens: list[str]) -> list[str]:
+        """A document's words plus the key of every glossary term written in full."""
+        return tokens + [k for k in self.concept_keys(tokens) if k not in tokens]
+
+    def is_word(self, text: str, vocabulary=()) -> bool:
+        key = search_form(text).replace(" ", "")
+        return key in vocabulary or self.segmenter.is_word(key) or key in QUESTION_WORDS
+
+    def query(self, q: str, vocabulary) -> AnalysedQuery:
+        slipped = vocabulary.slips.fix(q, lambda typed: self.is_word(typed, vocabulary)) if vocabulary else q
+        tokens = self.tokens(slipped)
+        did_you_mean = ""
+        known = lambda t: (t in vocabulary or t in QUESTION_WORDS or t in self.thesaurus_words  # noqa: E731
+                           or t.isdigit() or t.isascii() or (len(t) > 2 and self.segmenter.is_word(t)))
+        fixes = vocabulary.speller.fixes(tokens, known) if vocabulary else []
+        if fixes or slipped != q:
+            fixed, last = [], 0
+            for start, end, word, _ in fixes:
+                fixed += tokens[last:start] + [word]
+                last = end
+            tokens = fixed + tokens[last:]
+            did_you_mean = " ".join(t for t in tokens if t not in QUESTION_WORDS)
+        if vocabulary:
+            tokens = [part for t in tokens for part in self.split_compound(t, vocabulary)]
+
+        words, synonyms, highlight = {}, [], set()
+
+        def add(term, weight):
+            if term in FUNCTION_WORDS:
+                weight *= FUNCTION_WORD_WEIGHT
+            if term not in QUESTION_WORDS and weight > words.get(term, 0):
+                words[term] = weight
+
+        synonym_matches = self.synonym_phrases.find(tokens)
+        in_phrase = {i for start, end, _ in synonym_matches for i in range(start, end)}
+        content = [t for i, t in enumerate(tokens) if t not in QUESTION_WORDS or i in in_phrase]
+        concepts = self.concept_phrases.find(tokens)
+        # The words of a full form are searched as its concept, which matches both forms.
+        in_concept = {i for start, end, _ in concepts if end - start > 1 for i in range(start, end)}
+        for i, t in enumerate(tokens):
+            if t not in QUESTION_WORDS and i not in in_concept:
+                add(t, 1.0)
+                highlight.add(t)
+        for _, _, key in concepts:
+            add(key, 1.0)
+            highlight.update("".join(p) for p in self.concept_names.get(key, ()))
+        grouped = set()
+        spans = {}  # group index → the spans of the query already said in that group's words
+        for start, end, group_ids in synonym_matches:
+            said = tuple(tokens[start:end])
+            if said in self.concept_phrases:
+                continue  # a glossary term is found by its abbreviation and full form already
+            # "ติดตามเคส" and the "ติดตาม" inside it say one thing, not two.
+            group_ids = {g for g in group_ids if not any(s <= start and end <= e for s, e in spans.get(g, ()))}
+            if not group_ids:
+                continue
+            for g in group_ids:
+                spans.setdefault(g, []).append((start, end))
+            if end - start == 1 and tokens[end:end + 1] in (["ไหน"], ["ใด"]):
+                continue  # "ชุดไหน" is "which set": a classifier, not the word's sense (an outfit)
+            # All the other ways of saying it are one alternative, scored by the best of
+            # them, so a word with many synonyms counts no more than a word with none.
+            # "คืออะไร" → ความหมาย says what kind of answer is wanted, not what it is about.
+            asking = all(t in QUESTION_WORDS or t in FUNCTION_WORDS for t in said)
+            weight = SYNONYM_WEIGHT * (QUESTION_PHRASE_WEIGHT if asking else 1.0)
+            others = {said: weight} if len(said) > 1 and any(t in QUESTION_WORDS for t in said) else {}
+            if len(said) == 1 and said[0] in words:  # the word itself is one of the ways
+                others[said[0]] = words[said[0]]
+                grouped.add(said[0])
+            for gid in group_ids:
+                for phrase in self.groups[gid]:
+                    if phrase == said:
+                        continue
+                    term = self.concept_phrases[phrase] if phrase in self.concept_phrases else (
+                        phrase[0] if len(phrase) == 1 else phrase)
+                    if term not in words:
+                        others[term] = weight
+                    highlight.add("".join(phrase))
+            if others and others not in synonyms:
+                synonyms.append(others)
+        for t in grouped:
+            words.pop(t, None)
+        grams = {}
+        for g in bigrams("".join(content)):
+            grams[g] = 1.0
+        # Bigrams inside a word the index knows add little to the word itself and match
+        # other words that contain it (สมัคร in อาสาสมัคร); they count for less.
+        for t in content:
+            if vocabulary and t in vocabulary and len(t) > 2:
+                for g in bigrams(t):
+                    grams[g] = min(grams[g], KNOWN_WORD_GRAM_WEIGHT)
+        highlight = {h for h in highlight if (len(h) > 2 or h.isdigit() or (h.isascii() and len(h) > 1))
+                     and h not in FUNCTION_WORDS}
+        return AnalysedQuery(words=words, synonyms=synonyms, grams=grams, highlight=highlight,
+                             did_you_mean=did_you_mean)
+
+
+class Vocabulary(set):
+    """Every word of the indexed text, with the speller and the slip fixer that correct
+    queries towards them; grows as documents are added."""
+
+    def __init__(self, words=()):
+        super().__init__()
+        self.speller = Speller(())
+        self.slips = SlipFixer()
+        self.add_words(words)
+
+    def add_words(self, words):
+        new = set(words) - self
+        if not new:
+            return
+        self.update(new)
+        self.speller.add(w for w in new if len(w) >= 3 and not w.isascii() and not w.isdigit())
+        self.slips.add(new)

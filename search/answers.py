@@ -1,0 +1,54 @@
+"""The direct answer: the one passage (a paragraph or a list item) of the best hit that
+answers the question, quoted exactly with a link to its anchor on the item's page; none
+when the ranking is not confident or no single passage stands out."""
+from dataclasses import dataclass
+
+from .analysis import search_form
+
+ANSWER_MARGIN = 1.5  # the best hit must score this many times the second
+LEAD_WEIGHT = 0.5  # what a list item's lead ("ที่ปรึกษา", "… ดังนี้") says counts for the item this much
+MIN_PASSAGE_LENGTH = 8  # characters: a bold heading ("ประธาน") is not an answer
+PASSAGE_MARGIN = 1.3  # the chosen passage must match this much more of the question than the next
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    item: str  # the item's title
+    url: str  # the item's page, at the passage's anchor
+
+
+def _compact(text):
+    return search_form(text).replace(" ", "")
+
+
+def _said(asked, text):
+    """The weight of what is asked that `text` speaks of."""
+    compact = _compact(text)
+    return sum(weight for weight, surfaces in asked if any(s in compact for s in surfaces))
+
+
+def _introduces_a_list(text):
+    return text.rstrip().endswith((":", "ดังนี้", "ได้แก่"))
+
+
+def find_answer(hits, asked) -> Answer | None:
+    """`asked`: (weight, surfaces) of what the question asks about (SearchIndex._asked)."""
+    if not hits or not asked or hits[0].doc.kind != "item" or not hits[0].doc.passages:
+        return None
+    if len(hits) > 1 and hits[0].score < ANSWER_MARGIN * hits[1].score:
+        return None
+    doc = hits[0].doc
+    scored = []
+    for anchor, text, lead in doc.passages:
+        if len(text) < MIN_PASSAGE_LENGTH or _introduces_a_list(text):
+            continue
+        score = _said(asked, text) + LEAD_WEIGHT * _said(asked, lead)
+        scored.append((score, anchor, text))
+    if not scored:
+        return None
+    scored.sort(key=lambda s: -s[0])
+    best_score, anchor, text = scored[0]
+    if best_score <= 0 or (len(scored) > 1 and best_score < PASSAGE_MARGIN * scored[1][0]):
+        return None
+    return Answer(text=text, item=doc.title, url=f"{doc.url}#{anchor}")

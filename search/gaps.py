@@ -1,0 +1,120 @@
+"""The editors' loop: what people asked and did not find (no result, results nobody opened,
+or a 👎), most asked first. In one action an editor attaches a question to the item that
+answers it (it becomes one of the item's questions, a revision of the item, and search
+finds the item by it from then on) or marks it as not covered by this KM."""
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from knowledge.models import Item
+from volunteerkm.thai import thai_digits
+
+from . import engine
+from .models import QueryResolution, SearchFeedback, SearchQuery
+
+DAYS = 90
+ROWS = 50
+ATTACH_REASON = "เพิ่มคำถามจากคำค้นที่ผู้ใช้ยังหาไม่พบ"
+
+
+def unanswered(since):
+    """Queries asked since `since`, one row per normalised query, that found nothing, got
+    a 👎, or whose results nobody opened and no direct answer or 👍 settled; not yet
+    resolved by an editor; most asked first."""
+    resolved = QueryResolution.objects.values("normalized")
+    return (SearchQuery.objects.filter(created_at__gte=since).exclude(normalized__in=resolved)
+            .values("normalized")
+            .annotate(asked=Count("id", distinct=True),
+                      empty=Count("id", filter=Q(result_count=0), distinct=True),
+                      opened=Count("clicks", distinct=True),
+                      answered=Count("id", filter=Q(answered=True), distinct=True),
+                      down=Count("feedback", filter=Q(feedback__helpful=False), distinct=True),
+                      up=Count("feedback", filter=Q(feedback__helpful=True), distinct=True),
+                      last=Max("created_at"))
+            .filter(Q(empty__gt=0) | Q(down__gt=0) | Q(opened=0, answered=0, up=0))
+            .order_by("-asked", "-last"))
+
+
+def feedback_counts(since):
+    counts = SearchFeedback.objects.filter(created_at__gte=since).aggregate(
+        answer_up=Count("id", filter=Q(target=SearchFeedback.ANSWER, helpful=True)),
+        answer_down=Count("id", filter=Q(target=SearchFeedback.ANSWER, helpful=False)),
+        results_up=Count("id", filter=Q(target=SearchFeedback.RESULTS, helpful=True)),
+        results_down=Count("id", filter=Q(target=SearchFeedback.RESULTS, helpful=False)),
+    )
+    comments = (SearchFeedback.objects.filter(created_at__gte=since, helpful=False).exclude(comment="")
+                .select_related("query")[:20])
+    return counts, comments
+
+
+def _item_choices():
+    items = Item.objects.select_related("chapter").order_by("chapter__number", "order")
+    return [(i.pk, f"หมวด {thai_digits(i.chapter.number)} · {i.title}") for i in items]
+
+
+@staff_member_required
+def gaps(request):
+    since = timezone.now() - timezone.timedelta(days=DAYS)
+    rows = list(unanswered(since)[:ROWS])
+    item_urls = {i.get_absolute_url(): i.pk for i in Item.objects.select_related("chapter__report")}
+    index = engine.current_index()
+    for row in rows:
+        # The item search ranks first for the question is offered first.
+        hits = index.search(row["normalized"], 1).hits
+        row["suggested"] = item_urls.get(hits[0].doc.url) if hits else None
+    counts, comments = feedback_counts(since)
+    totals = SearchQuery.objects.filter(created_at__gte=since).aggregate(
+        all=Count("id"), empty=Count("id", filter=Q(result_count=0)))
+    return render(request, "search/gaps.html", {
+        "days": DAYS, "rows": rows, "items": _item_choices(), "totals": totals, "feedback": counts,
+        "comments": comments, "resolved": QueryResolution.objects.select_related("item", "decided_by")[:20],
+        "can_attach": request.user.has_perm("knowledge.change_item"), "og_title": "คำค้นที่ยังหาไม่พบ",
+    })
+
+
+def _normalized(request):
+    normalized = request.POST.get("normalized", "").strip()
+    if not normalized or not SearchQuery.objects.filter(normalized=normalized).exists():
+        return None
+    return normalized
+
+
+@staff_member_required
+@require_POST
+def attach(request):
+    """The question becomes one of the item's questions, in the words it was last asked."""
+    if not request.user.has_perm("knowledge.change_item"):
+        raise PermissionDenied
+    normalized = _normalized(request)
+    item_id = request.POST.get("item", "")
+    if normalized is None or not item_id.isdigit():
+        messages.error(request, "กรุณาเลือกคำค้นและเรื่องที่ตอบคำถามนี้")
+        return redirect("search:gaps")
+    item = get_object_or_404(Item, pk=int(item_id))
+    asked = SearchQuery.objects.filter(normalized=normalized).latest("created_at").q
+    with transaction.atomic():
+        if item.add_question(asked):
+            item._change_reason = ATTACH_REASON
+            item.save()
+        QueryResolution.objects.update_or_create(normalized=normalized, defaults={
+            "action": QueryResolution.ATTACHED, "item": item, "decided_by": request.user})
+    messages.success(request, f"เพิ่ม “{asked}” เป็นคำถามของเรื่อง “{item.title}” แล้ว")
+    return redirect("search:gaps")
+
+
+@staff_member_required
+@require_POST
+def not_covered(request):
+    normalized = _normalized(request)
+    if normalized is None:
+        messages.error(request, "ไม่พบคำค้นนี้")
+        return redirect("search:gaps")
+    QueryResolution.objects.update_or_create(normalized=normalized, defaults={
+        "action": QueryResolution.NOT_COVERED, "item": None, "decided_by": request.user})
+    messages.success(request, f"บันทึกว่า “{normalized}” ไม่อยู่ในขอบเขตของ KM นี้แล้ว")
+    return redirect("search:gaps")
