@@ -1,6 +1,7 @@
 """Search on the real server (gunicorn, two workers): every worker follows committed edits
 and deletes; the page on a 360 px phone passes axe-core WCAG 2.1 AA, with and without JavaScript."""
 import httpx
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from knowledge.models import Item
