@@ -153,8 +153,8 @@ def dashboard(request, fy: int | None = None, q: int | None = None, region: str 
 
 @router.get("/analytics/provinces/{province}", response=ProvinceOut, summary="ผลของจังหวัดหนึ่ง")
 def province(request, province: str, fy: int | None = None, q: int | None = None):
-    _user(request, lambda u: access.can_see_province(u, province_key(province)))
-    r = province_report(province, _period(fy, q))
+    user = _user(request, lambda u: access.can_see_province(u, province_key(province)))
+    r = province_report(province, _period(fy, q), unit_ids=access.province_unit_ids(user, province_key(province)))
     return {"province": r["province"], "period": r["period"].label, "totals": _figures(r["totals"]),
             "sessions": [{"id": s["session"].pk, "title": s["session"].title, "date": s["session"].date.isoformat(),
                           **_figures(s)} for s in r["sessions"]],

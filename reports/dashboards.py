@@ -74,11 +74,11 @@ def national_dashboard(period: Period = ALL_TIME, region: str | None = None, ran
             "rank_by": rank_by, "rank_label": RANK_KEYS[rank_by], **shown}
 
 
-def province_report(province: str, period: Period = ALL_TIME, refresh: bool = True) -> dict:
-    """One province, by its shown name (every unit whose province it is): totals, units,
-    sessions, months, chapters."""
+def province_report(province: str, period: Period = ALL_TIME, refresh: bool = True, unit_ids=None) -> dict:
+    """One province, by its shown name (every unit whose province it is, or only those of
+    ``unit_ids``): totals, units, sessions, months, chapters."""
     stored = province_key(province)
-    summaries, shown = overview(sessions_in(period, province=stored), refresh)
+    summaries, shown = overview(sessions_in(period, unit_ids=unit_ids, province=stored), refresh)
     units = grouped(summaries, "session__unit_id")
     names = {u.id: u for u in Unit.objects.filter(id__in=[u["key"] for u in units])}
     for u in units:
