@@ -16,7 +16,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connections, models
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connections, models
 from django.test import Client
 
 from accounts.models import AuditEvent, Membership, Unit
@@ -158,6 +159,20 @@ def trainer_account(orm_beside_playwright, live_server_url, django_db_blocker):
         unit.delete()
         user.delete()
         connections.close_all()  # so that the test database can be dropped at the end
+
+
+@pytest.fixture
+def in_process_wsgi():
+    """The Django application to call in this process (httpx's WSGITransport, schemathesis),
+    inside the test's transaction: as Django's test client does, the database connection is
+    not closed at the start and end of each request."""
+    from django.core.wsgi import get_wsgi_application
+
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 # Training sessions through Django's test client -----------------------------------------

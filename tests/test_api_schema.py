@@ -12,9 +12,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from openapi_spec_validator import validate
 from pydantic import BaseModel
 
@@ -141,14 +138,8 @@ def generated(tmp_path_factory, django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def wsgi():
-    """httpx talking to the Django application in this process, inside the test's
-    transaction (as Django's test client does, the connection stays open between requests)."""
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
-    yield {"transport": httpx.WSGITransport(app=get_wsgi_application())}
-    for signal in (request_started, request_finished):
-        signal.connect(close_old_connections)
+def wsgi(in_process_wsgi):
+    return {"transport": httpx.WSGITransport(app=in_process_wsgi)}
 
 
 def test_a_generated_client_works(generated, wsgi, session):
