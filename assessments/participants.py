@@ -2,6 +2,7 @@
 import re
 import secrets
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -28,7 +29,8 @@ def current_participant(request, session):
 
 def remember_participant(response, session, participant):
     response.set_signed_cookie(_cookie_name(session), grading.participant_token(participant),
-                               salt=grading.PARTICIPANT_SALT, max_age=COOKIE_AGE, httponly=True, samesite="Lax")
+                               salt=grading.PARTICIPANT_SALT, max_age=COOKIE_AGE, httponly=True, samesite="Lax",
+                               secure=settings.SESSION_COOKIE_SECURE)
     return response
 
 

@@ -1,6 +1,7 @@
 """Pages: a volunteer's phone (join → consent → test → result), the trainer's session
 pages (control, projector, results and pairs), and the staff test."""
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -78,7 +79,8 @@ def join(request, code):
         })
     response = render(request, "assessments/join.html", {"session": session, "form": form},
                       status=400 if request.method == "POST" else 200)
-    response.set_cookie("vkm_device", device, max_age=COOKIE_AGE, httponly=True, samesite="Lax")
+    response.set_cookie("vkm_device", device, max_age=COOKIE_AGE, httponly=True, samesite="Lax",
+                        secure=settings.SESSION_COOKIE_SECURE)
     return response
 
 
