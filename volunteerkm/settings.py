@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "search",
     "assessments",
     "reports",
+    "health_check",  # after volunteerkm, whose health_check/index.html (in Thai) takes precedence
 ]
 
 MIDDLEWARE = [
@@ -152,6 +153,9 @@ LOGGING = {
     # Django's own logger is set to INFO by default; follow LOG_LEVEL (e.g. not a line per 400).
     "loggers": {"django": {"level": os.environ.get("LOG_LEVEL", "WARNING")}},
 }
+
+# /health/ fails when the disk holding VAR_DIR is fuller than this (per cent).
+HEALTH_DISK_MAX_PERCENT = float(os.environ.get("HEALTH_DISK_MAX_PERCENT", 90))
 
 KM_CONTENT_DIR = Path(os.environ.get("KM_CONTENT_DIR", BASE_DIR / "content"))
 # The KM report the home page opens with.
