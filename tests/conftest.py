@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
@@ -25,7 +24,7 @@ from assessments.models import POST, PRE, Attempt, Participant, Question, Questi
 from reports import certificates, sample
 from reports.models import Certificate, ExportJob, SectionSummary, SessionSummary
 
-from .helpers import CONTENT, ROOT, TRAINER_PASSWORD, chosen, join, make_session
+from .helpers import CONTENT, ROOT, TRAINER_PASSWORD, chosen, database_url_of_test_db, join, make_session
 
 CHROMIUM = "/usr/bin/chromium"
 # Playwright's sync API keeps an event loop in the test thread once a browser is open;
@@ -65,13 +64,6 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def database_url_of_test_db():
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db.get('USER') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 @pytest.fixture(scope="session")
