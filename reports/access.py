@@ -59,10 +59,6 @@ def province_unit_ids(user, province):
     return set(Unit.objects.filter(id__in=ids, province=province).values_list("id", flat=True))
 
 
-def sees_part_of_province(user, province, unit_ids) -> bool:
-    """Whether a province report limited to ``unit_ids`` leaves out units of the province."""
-    return unit_ids is not None and Unit.objects.filter(province=province).exclude(id__in=unit_ids).exists()
-
 
 def require(check):
     """View decorator: log in first, then ``check(user)`` or 403."""

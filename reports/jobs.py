@@ -104,7 +104,8 @@ def build(job, progress):
         units = p.get("units")  # absent: every unit of the province
         if job.kind == "xlsx":
             qs = sessions_in(period, unit_ids=units, province=province_key(p["province"]))
-            return (xlsx.set_workbook(f"จังหวัด{p['province']}", period.label, qs, progress),
+            title = f"จังหวัด{p['province']}" + (" (เฉพาะหน่วยงานที่ผู้ส่งออกมีสิทธิ์ดู)" if units is not None else "")
+            return (xlsx.set_workbook(title, period.label, qs, progress),
                     "province.xlsx", XLSX)
         return (pdf.province_pdf(province_report(p["province"], period, unit_ids=units)), "province.pdf",
                 "application/pdf")

@@ -123,7 +123,6 @@ def province(request, province):
     r = province_report(province, ctx["period"], unit_ids=unit_ids)
     if not r["sessions"] and not Unit.objects.filter(province=province_key(province)).exists():
         raise Http404("ไม่พบจังหวัดนี้")
-    ctx["partial"] = access.sees_part_of_province(request.user, province_key(province), unit_ids)
     t = r["totals"]
     ctx.update(r)
     ctx.update(_charts(t["hist_pre"], t["hist_post"], r["sections"]))
