@@ -150,7 +150,8 @@ class MergeForm(forms.Form):
         if keep and merge:
             if keep == merge:
                 raise forms.ValidationError("เลือกผู้เข้าอบรมคนเดียวกันทั้งสองช่อง")
-            clash = set(keep.attempts.values_list("kind", flat=True)) & set(merge.attempts.values_list("kind", flat=True))
+            clash = (set(keep.attempts.values_list("kind", flat=True))
+                     & set(merge.attempts.values_list("kind", flat=True)))
             if clash:
                 raise forms.ValidationError(
                     "ทั้งสองคนมีผลแบบทดสอบชุดเดียวกันแล้ว รวมกันไม่ได้ ให้ย้ายผลทีละรายการแทน")
