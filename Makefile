@@ -29,10 +29,10 @@ test: install
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
-# The suite on SQLite without the browser tests (Chromium, gunicorn): quick, while working.
+# The suite on SQLite without the browser tests (Chromium, gunicorn) and the API fuzzing: quick, while working.
 test-fast: install
 	$(BIN)/volunteerkm collectstatic --noinput -v0
-	$(BIN)/pytest -q -m "not browser"
+	$(BIN)/pytest -q -m "not browser and not fuzz"
 
 test-sqlite:
 	@echo "== test suite on SQLite =="

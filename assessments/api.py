@@ -10,6 +10,8 @@ from ninja.responses import Status
 from ninja.security import APIKeyHeader, django_auth
 from pydantic import BaseModel
 
+from volunteerkm.apierrors import refusals
+
 from . import grading, participants
 from .forms import JoinForm, normalize_code
 from .models import KIND_LABELS, POST, PRE, STAFF, Attempt, TestForm, TrainingSession, section_label
@@ -28,10 +30,6 @@ class ParticipantToken(APIKeyHeader):
 
 
 participant_auth = ParticipantToken()
-
-
-class Error(Schema):
-    detail: str
 
 
 class SessionOut(Schema):
@@ -174,13 +172,14 @@ def _not_found(code):
 
 # --- a phone ----------------------------------------------------------------------------------
 
-@router.get("/assessments/sessions/{code}", response={200: SessionOut, 404: Error}, summary="ข้อมูลการอบรมจากรหัสเข้าร่วม")
+@router.get("/assessments/sessions/{code}", response={200: SessionOut, **refusals(404)},
+            summary="ข้อมูลการอบรมจากรหัสเข้าร่วม")
 def session_info(request, code: str):
     session = _session(code)
     return session_out(request, session) if session else _not_found(code)
 
 
-@router.post("/assessments/sessions/{code}/join", response={200: JoinOut, 400: Error, 404: Error},
+@router.post("/assessments/sessions/{code}/join", response={200: JoinOut, **refusals(400, 404)},
              summary="เข้าร่วมการอบรม (หลังผู้เข้าอบรมยินยอมตามประกาศ)")
 def join_session(request, code: str, data: JoinIn):
     session = _session(code)
@@ -200,7 +199,7 @@ def join_session(request, code: str, data: JoinIn):
 
 
 @router.get("/assessments/sessions/{code}/test", auth=participant_auth,
-            response={200: TestOut, 404: Error, 409: Error}, summary="แบบทดสอบที่เปิดอยู่ (ลำดับข้อและตัวเลือกสลับเฉพาะคน)")
+            response={200: TestOut, **refusals(401, 404, 409)}, summary="แบบทดสอบที่เปิดอยู่ (ลำดับข้อและตัวเลือกสลับเฉพาะคน)")
 def session_test(request, code: str):
     session = _session(code)
     participant = request.auth
@@ -217,7 +216,7 @@ def session_test(request, code: str):
 
 
 @router.post("/assessments/sessions/{code}/submit", url_name="assessments_submit",
-             response={200: ResultOut, 400: Error, 403: Error, 404: Error, 409: Error},
+             response={200: ResultOut, **refusals(400, 403, 404, 409)},
              summary="ส่งคำตอบ (บันทึกครั้งเดียวตามรหัสการส่ง ส่งซ้ำได้อย่างปลอดภัย)")
 def session_submit(request, code: str, data: SubmitIn):
     try:
@@ -229,7 +228,7 @@ def session_submit(request, code: str, data: SubmitIn):
 
 
 @router.get("/assessments/sessions/{code}/results/{kind}", auth=participant_auth,
-            response={200: ResultOut, 404: Error}, summary="ผลแบบทดสอบของผู้เข้าอบรม")
+            response={200: ResultOut, **refusals(401, 404)}, summary="ผลแบบทดสอบของผู้เข้าอบรม")
 def session_result(request, code: str, kind: str):
     session = _session(code)
     participant = request.auth
@@ -278,13 +277,14 @@ def trainer_session_out(request, session):
                              **session_out(request, session).dict())
 
 
-@router.get("/assessments/trainer/sessions", auth=django_auth, response=list[TrainerSessionOut],
+@router.get("/assessments/trainer/sessions", auth=django_auth, response={200: list[TrainerSessionOut], **refusals(401)},
             summary="การอบรมของหน่วยงานของผู้จัดอบรม")
 def trainer_sessions(request):
     return [trainer_session_out(request, s) for s in my_sessions(request.user)[:200]]
 
 
-@router.post("/assessments/trainer/sessions", auth=django_auth, response={200: TrainerSessionOut, 400: Error},
+@router.post("/assessments/trainer/sessions", auth=django_auth,
+             response={200: TrainerSessionOut, **refusals(400, 401, 403)},
              summary="เปิดการอบรมใหม่")
 def trainer_create(request, data: SessionIn):
     from .forms import SessionForm
@@ -297,7 +297,8 @@ def trainer_create(request, data: SessionIn):
 
 
 @router.post("/assessments/trainer/sessions/{pk}/phase", auth=django_auth,
-             response={200: TrainerSessionOut, 400: Error}, summary="เปิด/ปิดแบบทดสอบก่อนหรือหลังอบรม")
+             response={200: TrainerSessionOut, **refusals(400, 401, 403, 404)},
+             summary="เปิด/ปิดแบบทดสอบก่อนหรือหลังอบรม")
 def trainer_phase(request, pk: int, data: PhaseIn):
     session = my_session(request, pk)
     if data.kind not in (PRE, POST) or data.action not in ("open", "close"):
@@ -306,7 +307,8 @@ def trainer_phase(request, pk: int, data: PhaseIn):
     return trainer_session_out(request, session)
 
 
-@router.get("/assessments/trainer/sessions/{pk}/pairs", auth=django_auth, response=list[PairOut],
+@router.get("/assessments/trainer/sessions/{pk}/pairs", auth=django_auth,
+            response={200: list[PairOut], **refusals(401, 404)},
             summary="ผลก่อน–หลังอบรมของแต่ละคน")
 def trainer_pairs(request, pk: int):
     session = my_session(request, pk)
@@ -342,13 +344,14 @@ def _form_size(form):
     return sum(r.count for r in form.rules.all())
 
 
-@router.get("/assessments/staff/forms", auth=django_auth, response=list[FormOut], summary="แบบทดสอบสำหรับเจ้าหน้าที่")
+@router.get("/assessments/staff/forms", auth=django_auth, response={200: list[FormOut], **refusals(401)},
+            summary="แบบทดสอบสำหรับเจ้าหน้าที่")
 def staff_forms(request):
     return [FormOut(id=f.pk, title=f.title, questions=_form_size(f), pass_mark=f.pass_mark,
                     time_limit_minutes=f.time_limit) for f in TestForm.objects.filter(active=True, kind=STAFF)]
 
 
-@router.get("/assessments/staff/forms/{form_id}/test", auth=django_auth, response=TestOut,
+@router.get("/assessments/staff/forms/{form_id}/test", auth=django_auth, response={200: TestOut, **refusals(401, 404)},
             summary="เริ่มทำแบบทดสอบสำหรับเจ้าหน้าที่")
 def staff_test(request, form_id: int):
     form = get_object_or_404(TestForm, pk=form_id, active=True, kind=STAFF)
@@ -357,7 +360,8 @@ def staff_test(request, form_id: int):
 
 
 @router.post("/assessments/staff/submit", auth=django_auth, url_name="assessments_staff_submit",
-             response={200: ResultOut, 400: Error, 403: Error, 409: Error}, summary="ส่งคำตอบแบบทดสอบเจ้าหน้าที่")
+             response={200: ResultOut, **refusals(400, 401, 403, 409)},
+             summary="ส่งคำตอบแบบทดสอบเจ้าหน้าที่")
 def staff_submit(request, data: SubmitIn):
     try:
         attempt, created = grading.submit(ticket_token=data.ticket, idempotency_key=data.idempotency_key,
@@ -367,7 +371,7 @@ def staff_submit(request, data: SubmitIn):
     return result_out(attempt, replayed=not created)
 
 
-@router.get("/assessments/staff/attempts", auth=django_auth, response=list[AttemptOut],
+@router.get("/assessments/staff/attempts", auth=django_auth, response={200: list[AttemptOut], **refusals(401)},
             summary="ประวัติการทำแบบทดสอบของฉัน")
 def staff_history(request):
     return [AttemptOut(attempt_id=a.pk, form=a.form.title, score=a.score, max_score=a.max_score, percent=a.percent,

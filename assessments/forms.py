@@ -38,6 +38,13 @@ class CodeForm(forms.Form):
         return code
 
 
+class UnfilledTextInput(forms.TextInput):
+    """A text box that is never filled back in: what was typed is not sent back to the browser."""
+
+    def format_value(self, value):
+        return None
+
+
 class JoinForm(forms.Form):
     """Name, and a phone or ID number only when the session asks for it."""
 
@@ -47,7 +54,7 @@ class JoinForm(forms.Form):
     phone = forms.CharField(label="เบอร์โทรศัพท์", max_length=20, required=False,
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
     national_id = forms.CharField(label="เลขประจำตัวประชาชน ๑๓ หลัก", max_length=20, required=False,
-                                  widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+                                  widget=UnfilledTextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     device = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, session: TrainingSession, **kwargs):
@@ -143,7 +150,8 @@ class MergeForm(forms.Form):
         if keep and merge:
             if keep == merge:
                 raise forms.ValidationError("เลือกผู้เข้าอบรมคนเดียวกันทั้งสองช่อง")
-            clash = set(keep.attempts.values_list("kind", flat=True)) & set(merge.attempts.values_list("kind", flat=True))
+            clash = (set(keep.attempts.values_list("kind", flat=True))
+                     & set(merge.attempts.values_list("kind", flat=True)))
             if clash:
                 raise forms.ValidationError(
                     "ทั้งสองคนมีผลแบบทดสอบชุดเดียวกันแล้ว รวมกันไม่ได้ ให้ย้ายผลทีละรายการแทน")

@@ -6,8 +6,9 @@ issued. The ticket travels with the answers, so the server needs no write to han
 test, grades exactly what the person was shown, and refuses answers it did not issue.
 
 `submit` stores a submission exactly once: the client picks an idempotency key once per
-attempt and the key is UNIQUE in the database. A retry with the same key and the same
-answers gets the stored result back; anything else that clashes is refused with a Thai
+attempt and the key is UNIQUE in the database. A retry with the same key, by the same
+person for the same phase and form, with the same answers, gets the stored result back;
+anything else that clashes (another person's key among them) is refused with a Thai
 message, and a refused submission stores nothing.
 """
 import hashlib
@@ -273,10 +274,20 @@ def clean_answers(ticket: Ticket, raw: dict) -> dict:
     return answers
 
 
-def _existing(idempotency_key, digest):
+KEY_IN_USE = ("รหัสการส่งนี้ถูกใช้กับแบบทดสอบอื่นแล้ว (ของผู้อื่นหรือคนละชุด) ไม่ได้บันทึกคำตอบนี้ "
+              "กรุณาเปิดหน้าแบบทดสอบใหม่แล้วส่งอีกครั้ง")
+
+
+def _existing(idempotency_key, digest, owner: dict):
+    """The attempt stored under this key when this submission is a retry of it: the same
+    person, phase and form (``owner``: the attempt's participant_id or user_id, kind and
+    form_id) and the same answers. None when the key is new. A key used by anyone else, or
+    for another phase or form, is refused, and nothing of that attempt is handed out."""
     attempt = one(Attempt.objects.filter(idempotency_key=idempotency_key))
     if attempt is None:
         return None
+    if any(getattr(attempt, name) != value for name, value in owner.items()):
+        raise SubmissionError(KEY_IN_USE, 409)
     if attempt.answers_digest != digest:
         raise SubmissionError("รหัสการส่งนี้ถูกใช้กับคำตอบชุดอื่นแล้ว ไม่ได้บันทึกคำตอบนี้", 409, attempt)
     return attempt
@@ -310,14 +321,17 @@ def submit(*, ticket_token, idempotency_key, answers, participant=None, user=Non
     answers = clean_answers(ticket, answers)
     digest = answers_digest(answers)
 
+    owner = {"kind": ticket.kind, "form_id": ticket.form_id}
+
     def refuse(message, status):
-        stored = _existing(idempotency_key, digest)
+        stored = _existing(idempotency_key, digest, owner)
         if stored is not None:
             return stored, False
         raise SubmissionError(message, status)
 
     if ticket.kind == STAFF:
-        if user is None or not user.is_authenticated or user.pk != ticket.user_id:
+        owner["user_id"] = user.pk if user is not None and user.is_authenticated else None
+        if owner["user_id"] is None or user.pk != ticket.user_id:
             return refuse("แบบทดสอบนี้ออกให้ผู้ใช้คนอื่น กรุณาเข้าสู่ระบบด้วยบัญชีของคุณ", 403)
         unit = _unit_of(user)
         person = {"user_id": user.pk, "unit_id": unit.pk if unit else None}
@@ -325,21 +339,23 @@ def submit(*, ticket_token, idempotency_key, answers, participant=None, user=Non
     else:
         joined = one(Participant.objects.filter(pk=ticket.participant_id, session_id=ticket.session_id)
                      .select_related("session"))
+        owner["participant_id"] = ticket.participant_id
         if joined is None:
             return refuse("ไม่พบผู้เข้าอบรมตามข้อมูลแบบทดสอบ กรุณาเข้าร่วมใหม่", 403)
         session = joined.session
         code = session.code
         if session_code is not None and code != session_code:
             raise SubmissionError("ข้อมูลแบบทดสอบไม่ใช่ของการอบรมนี้", 400)
-        owner = follow_merges(joined)
-        if participant is not None and participant.pk != owner.pk:
+        person_now = follow_merges(joined)
+        owner["participant_id"] = person_now.pk  # a merge moves the attempts to this person
+        if participant is not None and participant.pk != person_now.pk:
             return refuse("แบบทดสอบนี้ออกให้ผู้เข้าอบรมคนอื่น ไม่ได้บันทึกคำตอบ", 403)
         opened, closed = getattr(session, f"{ticket.kind}_opened_at"), getattr(session, f"{ticket.kind}_closed_at")
         if opened is None:
             return refuse("ผู้จัดอบรมยังไม่เปิดแบบทดสอบนี้", 409)
         if closed is not None and not (ticket.issued_at <= closed and now - closed <= LATE_GRACE):
             return refuse("ผู้จัดอบรมปิดแบบทดสอบนี้แล้ว ส่งคำตอบไม่ได้", 409)
-        person = {"participant_id": owner.pk, "session_id": session.pk, "unit_id": session.unit_id}
+        person = {"participant_id": person_now.pk, "session_id": session.pk, "unit_id": session.unit_id}
     form = cached_form(ticket.form_id)
 
     versions = versions_by_id(ticket.version_ids)
@@ -372,7 +388,7 @@ def submit(*, ticket_token, idempotency_key, answers, participant=None, user=Non
                 SubScore(attempt=attempt, section=section, chapter_id=chapter_id, score=right, max_score=asked)
                 for section, (chapter_id, right, asked) in sections.items()])
     except IntegrityError:  # the UNIQUE idempotency key, or this person's attempt at this phase
-        stored = _existing(idempotency_key, digest)
+        stored = _existing(idempotency_key, digest, owner)
         if stored is not None:
             return stored, False
         if ticket.kind != STAFF:

@@ -2,6 +2,7 @@
 import re
 import secrets
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -28,7 +29,8 @@ def current_participant(request, session):
 
 def remember_participant(response, session, participant):
     response.set_signed_cookie(_cookie_name(session), grading.participant_token(participant),
-                               salt=grading.PARTICIPANT_SALT, max_age=COOKIE_AGE, httponly=True, samesite="Lax")
+                               salt=grading.PARTICIPANT_SALT, max_age=COOKIE_AGE, httponly=True, samesite="Lax",
+                               secure=settings.SESSION_COOKIE_SECURE)
     return response
 
 
@@ -40,12 +42,22 @@ def same_name(a: str, b: str) -> bool:
     return re.sub(r"\s+", "", normalize(a)) == re.sub(r"\s+", "", normalize(b))
 
 
-def join(session, *, name, device, phone="", national_id=""):
+def id_number_kept(national_id: str) -> dict:
+    """What is kept of a national ID number: its keyed hash and its last four digits."""
+    if not national_id:
+        return {}
+    return {"id_hash": Participant.hash_national_id(national_id), "id_last4": national_id[-4:]}
+
+
+def join(session, *, name, device, phone="", national_id="", id_hash="", id_last4=""):
     """The participant for this person on this device in this session, created on first
     join (after consent). The same device and name find the same participant again, so
-    the pre-test and post-test pair up; another name on a shared phone is another person."""
+    the pre-test and post-test pair up; another name on a shared phone is another person.
+    The ID number comes either whole (``national_id``) or as ``id_number_kept`` gives it."""
     device = device or new_device_token()
-    id_hash = Participant.hash_national_id(national_id) if national_id else ""
+    if national_id:
+        kept = id_number_kept(national_id)
+        id_hash, id_last4 = kept["id_hash"], kept["id_last4"]
     candidates = list(session.participants.filter(device__startswith=device, merged_into=None).order_by())
     for p in candidates:
         if p.device.split("~")[0] == device and same_name(p.name, name):
@@ -61,7 +73,7 @@ def join(session, *, name, device, phone="", national_id=""):
             with transaction.atomic():
                 return Participant.objects.create(
                     session=session, name=name, device=device if n == 0 else f"{device}~{n}", phone=phone,
-                    national_id_hash=id_hash, national_id_last4=national_id[-4:] if national_id else "",
+                    national_id_hash=id_hash, national_id_last4=id_last4 if id_hash else "",
                     consent_at=timezone.now(),
                 ), True
         except IntegrityError:

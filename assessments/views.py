@@ -1,6 +1,7 @@
 """Pages: a volunteer's phone (join → consent → test → result), the trainer's session
 pages (control, projector, results and pairs), and the staff test."""
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -68,7 +69,9 @@ def join(request, code):
     device = request.COOKIES.get("vkm_device") or participants.new_device_token()
     form = JoinForm(request.POST or None, session=session, initial={"device": device})
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if v}
+        data = {k: v for k, v in form.cleaned_data.items() if v and k != "national_id"}
+        # The consent page carries only what is kept of an ID number, never the number itself.
+        data.update(participants.id_number_kept(form.cleaned_data.get("national_id", "")))
         data.setdefault("device", device)
         pending = signing.dumps(data, salt=PENDING_SALT, compress=True)
         return render(request, "assessments/consent.html", {
@@ -76,7 +79,8 @@ def join(request, code):
         })
     response = render(request, "assessments/join.html", {"session": session, "form": form},
                       status=400 if request.method == "POST" else 200)
-    response.set_cookie("vkm_device", device, max_age=COOKIE_AGE, httponly=True, samesite="Lax")
+    response.set_cookie("vkm_device", device, max_age=COOKIE_AGE, httponly=True, samesite="Lax",
+                        secure=settings.SESSION_COOKIE_SECURE)
     return response
 
 
@@ -102,7 +106,8 @@ def consent(request, code):
     if request.POST.get("agree") != "yes":
         return render(request, "assessments/declined.html", {"session": session})
     participant, _ = participants.join(session, name=data["name"], device=data.get("device", ""),
-                                       phone=data.get("phone", ""), national_id=data.get("national_id", ""))
+                                       phone=data.get("phone", ""), id_hash=data.get("id_hash", ""),
+                                       id_last4=data.get("id_last4", ""))
     return remember_participant(redirect("assessments:take", session.code), session, participant)
 
 

@@ -1,6 +1,8 @@
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from volunteerkm.apierrors import refusals
+
 from .models import Chapter, GlossaryTerm, Item, KMReport
 from .render import plain_text
 
@@ -71,18 +73,19 @@ def reports(request):
     ]
 
 
-@router.get("/reports/{report}/chapters", response=list[ChapterOut], summary="หมวดของระเบียบ พร้อมเรื่องความรู้")
+@router.get("/reports/{report}/chapters", response={200: list[ChapterOut], **refusals(404)},
+             summary="หมวดของระเบียบ พร้อมเรื่องความรู้")
 def chapters(request, report: str):
     report_obj = get_object_or_404(KMReport, slug=report)
     return [chapter_out(c) for c in report_obj.chapters.all()]
 
 
-@router.get("/reports/{report}/chapters/{chapter}", response=ChapterOut, summary="หมวดเดียว")
+@router.get("/reports/{report}/chapters/{chapter}", response={200: ChapterOut, **refusals(404)}, summary="หมวดเดียว")
 def chapter(request, report: str, chapter: str):
     return chapter_out(get_object_or_404(Chapter, report__slug=report, slug=chapter))
 
 
-@router.get("/reports/{report}/items/{item}", response=ItemOut, summary="เรื่องความรู้เรื่องเดียว")
+@router.get("/reports/{report}/items/{item}", response={200: ItemOut, **refusals(404)}, summary="เรื่องความรู้เรื่องเดียว")
 def item(request, report: str, item: str):
     items = Item.objects.published().select_related("chapter__report")
     obj = get_object_or_404(items, chapter__report__slug=report, slug=item)

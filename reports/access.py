@@ -46,8 +46,18 @@ def can_see_unit(user, unit_id) -> bool:
 
 
 def can_see_province(user, province) -> bool:
+    return province_unit_ids(user, province) != set()
+
+
+def province_unit_ids(user, province):
+    """The units of a (stored) province the user may read: None when they may read every
+    unit, else a set, empty when they may read none of them. A province report covers
+    these units only, never another unit that happens to share the province."""
     ids = visible_unit_ids(user)
-    return ids is None or Unit.objects.filter(id__in=ids, province=province).exists()
+    if ids is None:
+        return None
+    return set(Unit.objects.filter(id__in=ids, province=province).values_list("id", flat=True))
+
 
 
 def require(check):

@@ -5,7 +5,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from accounts.models import Unit
 from assessments.models import POST, PRE, STAFF, Attempt, TestForm, TrainingSession
+from volunteerkm.apierrors import refusals
 
 from . import access
 from .dashboards import national_dashboard, province_report
@@ -75,7 +77,7 @@ class PersonOut(Schema):
     passed: bool
 
 
-class SessionOut(Schema):
+class SessionReportOut(Schema):
     id: int
     title: str
     unit: str
@@ -89,7 +91,7 @@ class SessionOut(Schema):
     people: list[PersonOut]
 
 
-class ItemOut(Schema):
+class ItemStatsOut(Schema):
     question: str
     text: str
     n: int
@@ -106,7 +108,7 @@ class ItemAnalysisOut(Schema):
     k: int
     kr20: float | None
     complete: bool
-    items: list[ItemOut]
+    items: list[ItemStatsOut]
 
 
 class CertificateOut(Schema):
@@ -140,7 +142,8 @@ def _sections(rows):
             for s in rows]
 
 
-@router.get("/analytics/dashboard", response=DashboardOut, summary="ภาพรวมประเทศ: การอบรม ผู้ทดสอบ คะแนนที่เพิ่มขึ้น อันดับจังหวัด")
+@router.get("/analytics/dashboard", response={200: DashboardOut, **refusals(401, 403)},
+             summary="ภาพรวมประเทศ: การอบรม ผู้ทดสอบ คะแนนที่เพิ่มขึ้น อันดับจังหวัด")
 def dashboard(request, fy: int | None = None, q: int | None = None, region: str | None = None,
               rank: str = "post_mean"):
     _user(request)
@@ -151,17 +154,21 @@ def dashboard(request, fy: int | None = None, q: int | None = None, region: str 
             "sections": _sections(d["sections"])}
 
 
-@router.get("/analytics/provinces/{province}", response=ProvinceOut, summary="ผลของจังหวัดหนึ่ง")
+@router.get("/analytics/provinces/{province}", response={200: ProvinceOut, **refusals(401, 403, 404)},
+             summary="ผลของจังหวัดหนึ่ง")
 def province(request, province: str, fy: int | None = None, q: int | None = None):
-    _user(request, lambda u: access.can_see_province(u, province_key(province)))
-    r = province_report(province, _period(fy, q))
+    user = _user(request, lambda u: access.can_see_province(u, province_key(province)))
+    r = province_report(province, _period(fy, q), unit_ids=access.province_unit_ids(user, province_key(province)))
+    if not r["sessions"] and not Unit.objects.filter(province=province_key(province)).exists():
+        raise HttpError(404, "ไม่พบจังหวัดนี้")
     return {"province": r["province"], "period": r["period"].label, "totals": _figures(r["totals"]),
             "sessions": [{"id": s["session"].pk, "title": s["session"].title, "date": s["session"].date.isoformat(),
                           **_figures(s)} for s in r["sessions"]],
             "sections": _sections(r["sections"])}
 
 
-@router.get("/analytics/sessions/{session_id}", response=SessionOut, summary="ผลของการอบรมหนึ่งครั้ง")
+@router.get("/analytics/sessions/{session_id}", response={200: SessionReportOut, **refusals(401, 403, 404)},
+             summary="ผลของการอบรมหนึ่งครั้ง")
 def session(request, session_id: int):
     s = get_object_or_404(TrainingSession.objects.select_related("unit"), pk=session_id)
     _user(request, lambda u: access.can_see_unit(u, s.unit_id))
@@ -174,7 +181,8 @@ def session(request, session_id: int):
             "people": [{k: p[k] for k in ("name", "pre_pct", "post_pct", "gain", "g", "passed")} for p in r["people"]]}
 
 
-@router.get("/analytics/forms/{form_id}/items", response=ItemAnalysisOut, summary="วิเคราะห์ข้อสอบของแบบทดสอบ")
+@router.get("/analytics/forms/{form_id}/items", response={200: ItemAnalysisOut, **refusals(401, 403, 404, 413)},
+             summary="วิเคราะห์ข้อสอบของแบบทดสอบ")
 def items(request, form_id: int, session: int | None = None, kind: str | None = None, fy: int | None = None):
     user = _user(request)
     form = get_object_or_404(TestForm, pk=form_id)
@@ -203,7 +211,7 @@ def items(request, form_id: int, session: int | None = None, kind: str | None = 
                       for i in r["items"]]}
 
 
-@router.get("/certificates/{token}", response={200: CertificateOut, 404: dict}, summary="ตรวจสอบวุฒิบัตร (สาธารณะ)")
+@router.get("/certificates/{token}", response={200: CertificateOut, **refusals(404)}, summary="ตรวจสอบวุฒิบัตร (สาธารณะ)")
 def certificate(request, token: str):
     code = Certificate.code_from_token(token)
     cert = Certificate.objects.select_related("attempt").filter(code=code).first() if code else None

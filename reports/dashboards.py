@@ -74,11 +74,12 @@ def national_dashboard(period: Period = ALL_TIME, region: str | None = None, ran
             "rank_by": rank_by, "rank_label": RANK_KEYS[rank_by], **shown}
 
 
-def province_report(province: str, period: Period = ALL_TIME, refresh: bool = True) -> dict:
-    """One province, by its shown name (every unit whose province it is): totals, units,
-    sessions, months, chapters."""
+def province_report(province: str, period: Period = ALL_TIME, refresh: bool = True, unit_ids=None) -> dict:
+    """One province, by its shown name (every unit whose province it is, or only those of
+    ``unit_ids``, ``partial`` saying whether that leaves some out): totals, units, sessions,
+    months, chapters."""
     stored = province_key(province)
-    summaries, shown = overview(sessions_in(period, province=stored), refresh)
+    summaries, shown = overview(sessions_in(period, unit_ids=unit_ids, province=stored), refresh)
     units = grouped(summaries, "session__unit_id")
     names = {u.id: u for u in Unit.objects.filter(id__in=[u["key"] for u in units])}
     for u in units:
@@ -89,5 +90,6 @@ def province_report(province: str, period: Period = ALL_TIME, refresh: bool = Tr
         f = summary_figures(s)
         f["session"] = s.session
         sessions.append(f)
+    partial = unit_ids is not None and Unit.objects.filter(province=stored).exclude(id__in=unit_ids).exists()
     return {"province": province_label(stored), "period": period, "units": units, "sessions": sessions,
-            "months": _months(summaries), **shown}
+            "months": _months(summaries), "partial": partial, **shown}

@@ -101,11 +101,14 @@ def build(job, progress):
         return pdf.session_pdf(session_report(session)), f"session-{session.pk}.pdf", "application/pdf"
     period = Period.from_params(p.get("period") or {})
     if scope == "province":
+        units = p.get("units")  # absent: every unit of the province
         if job.kind == "xlsx":
-            qs = sessions_in(period, province=province_key(p["province"]))
-            return (xlsx.set_workbook(f"จังหวัด{p['province']}", period.label, qs, progress),
+            qs = sessions_in(period, unit_ids=units, province=province_key(p["province"]))
+            title = f"จังหวัด{p['province']}" + (" (เฉพาะหน่วยงานที่ผู้ส่งออกมีสิทธิ์ดู)" if units is not None else "")
+            return (xlsx.set_workbook(title, period.label, qs, progress),
                     "province.xlsx", XLSX)
-        return pdf.province_pdf(province_report(p["province"], period)), "province.pdf", "application/pdf"
+        return (pdf.province_pdf(province_report(p["province"], period, unit_ids=units)), "province.pdf",
+                "application/pdf")
     if scope == "national":
         qs = sessions_in(period, region=p.get("region") or None)
         title = "ทั้งประเทศ" + (f" {p['region']}" if p.get("region") else "")

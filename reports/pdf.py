@@ -132,7 +132,8 @@ def province_pdf(r: dict) -> bytes:
     t = r["totals"]
     pdf = ThaiPDF(title=f"รายงานผลการทดสอบความรู้ จังหวัด{r['province']}")
     _title_block(pdf, f"รายงานผลการทดสอบความรู้ ระเบียบฯ อพม. จังหวัด{r['province']}",
-                 [r["period"].label, f"ข้อมูล ณ วันที่ {thai_date(timezone.localdate())}"])
+                 [r["period"].label, f"ข้อมูล ณ วันที่ {thai_date(timezone.localdate())}",
+                  *(["เฉพาะหน่วยงานที่ผู้ส่งออกมีสิทธิ์ดู"] if r.get("partial") else [])])
     pdf.heading("๑. สรุปผล", size=15)
     pdf.para(
         f"จัดการอบรม {n(t['trainings'], 0)} ครั้ง ผู้ทำแบบทดสอบก่อนอบรม {n(t['pre_n'], 0)} คน หลังอบรม "

@@ -116,10 +116,11 @@ def dashboard(request):
 
 @login_required
 def province(request, province):
-    if not access.can_see_province(request.user, province_key(province)):
+    unit_ids = access.province_unit_ids(request.user, province_key(province))
+    if unit_ids == set():
         raise PermissionDenied("ไม่มีสิทธิ์ดูรายงานของจังหวัดนี้")
     ctx = filter_context(request, with_region=False)
-    r = province_report(province, ctx["period"])
+    r = province_report(province, ctx["period"], unit_ids=unit_ids)
     if not r["sessions"] and not Unit.objects.filter(province=province_key(province)).exists():
         raise Http404("ไม่พบจังหวัดนี้")
     t = r["totals"]
@@ -239,9 +240,12 @@ def export(request):
         params["period"] = period.params
         if scope == "province":
             province_name = request.POST.get("province", "")
-            if not access.can_see_province(request.user, province_key(province_name)):
+            unit_ids = access.province_unit_ids(request.user, province_key(province_name))
+            if unit_ids == set():
                 raise PermissionDenied("ไม่มีสิทธิ์ดูรายงานของจังหวัดนี้")
             params["province"] = province_name
+            if unit_ids is not None:
+                params["units"] = sorted(unit_ids)  # the export covers what the page shows this user
             what = f"จังหวัด{province_name} {period.label}"
         elif scope == "national" and kind == "xlsx":
             if not access.can_see_all(request.user):

@@ -1,6 +1,10 @@
 """Writing workbooks with openpyxl in write-only mode (rows stream to disk, so an export of
 a whole province does not hold every cell in memory): one sheet per table, Thai headers
-in bold on a tinted row, the header frozen and filterable, columns sized to their header."""
+in bold on a tinted row, the header frozen and filterable, columns sized to their header.
+
+Text is always written as text: a value people typed (a participant's name, a training's
+title) that starts like a formula (= + - @, a tab or a carriage return) is stored as a
+string cell marked with Excel's quote prefix, so it never runs, not even after an edit."""
 from __future__ import annotations
 
 import tempfile
@@ -14,6 +18,7 @@ HEADER_FONT = Font(name="Sarabun", bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="ECE8DE")
 BODY_FONT = Font(name="Sarabun")
 WRAP = Alignment(vertical="top", wrap_text=True)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class Sheet:
@@ -26,6 +31,14 @@ class Sheet:
         self.headers = headers
         self.rows = rows
         self.formats = formats or [None] * len(headers)
+
+
+def text_cell(ws, value: str) -> WriteOnlyCell:
+    """A cell that holds ``value`` as text, whatever it starts with."""
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"  # openpyxl would store a leading "=" as a formula
+    cell.quotePrefix = True  # Excel keeps it text when the cell is edited
+    return cell
 
 
 def write_workbook(sheets, progress=None, every: int = 5000) -> bytes:
@@ -47,7 +60,9 @@ def write_workbook(sheets, progress=None, every: int = 5000) -> bytes:
         for row in sheet.rows:
             out = []
             for value, fmt in zip(row, sheet.formats, strict=True):
-                if fmt:
+                if isinstance(value, str) and value.startswith(FORMULA_START):
+                    out.append(text_cell(ws, value))
+                elif fmt:
                     cell = WriteOnlyCell(ws, value=value)
                     cell.number_format = fmt
                     out.append(cell)

@@ -1,4 +1,6 @@
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
+
+from volunteerkm.apierrors import refusals
 
 from . import engine
 from .models import SearchQuery
@@ -29,12 +31,8 @@ class SearchOut(Schema):
     results: list[HitOut]
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-@router.get("/search", response={200: SearchOut, 400: ErrorOut}, summary="ค้นหาความรู้ด้วยคำถามภาษาไทย")
-def search(request, q: str = "", limit: str = "10"):
+@router.get("/search", response={200: SearchOut, **refusals(400)}, summary="ค้นหาความรู้ด้วยคำถามภาษาไทย")
+def search(request, q: str = "", limit: int = Query(10, ge=1, le=MAX_LIMIT)):
     """`q` คำค้นหรือคำถาม (ไม่เกิน 200 ตัวอักษร), `limit` จำนวนผลลัพธ์ 1–50; snippet เป็น HTML ที่ทำเครื่องหมายคำที่ตรงด้วย <mark>;
     `answer` คือประโยคเดียวที่ตอบคำถาม (ยกมาตรงตามต้นฉบับ พร้อมลิงก์ไปยังประโยคนั้น) เมื่อมั่นใจ มิฉะนั้นเป็น null;
     `results` ว่างเมื่อไม่มีเรื่องใดในคลังความรู้ที่ตอบคำถามนี้"""
@@ -43,9 +41,7 @@ def search(request, q: str = "", limit: str = "10"):
         return Status(400, {"detail": "กรุณาระบุคำค้น (q)"})
     if len(q) > MAX_QUERY:
         return Status(400, {"detail": TOO_LONG})
-    if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
-        return Status(400, {"detail": f"limit ต้องเป็นจำนวนเต็มตั้งแต่ 1 ถึง {MAX_LIMIT}"})
-    results = engine.search(q, int(limit))
+    results = engine.search(q, limit)
     log_query(q, results, SearchQuery.API)
     answer = results.answer
     return Status(200, SearchOut(q=q, did_you_mean=results.did_you_mean, answer=answer and DirectAnswerOut(

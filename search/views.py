@@ -5,6 +5,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET
 
 from knowledge.models import GlossaryTerm, KMReport
+from volunteerkm.db import best_effort
 from volunteerkm.thai import normalize
 
 from . import engine
@@ -17,12 +18,16 @@ ANSWER_RANK = 0  # the click log's rank of the direct answer's link
 
 
 def log_query(q, results, source):
-    return SearchQuery.objects.create(q=q[:MAX_QUERY], normalized=normalize(q)[:MAX_QUERY],
-                                      result_count=len(results.hits), answered=results.answer is not None,
-                                      source=source)
+    """The logged query, or None when the database could not take the write at once:
+    searching never waits on the log (volunteerkm.db.best_effort)."""
+    return best_effort(lambda: SearchQuery.objects.create(
+        q=q[:MAX_QUERY], normalized=normalize(q)[:MAX_QUERY], result_count=len(results.hits),
+        answered=results.answer is not None, source=source))
 
 
 def _click_url(logged, rank, url):
+    if logged is None:  # not logged: a plain link, nothing to count the click against
+        return url
     return reverse("search:click", args=[logged.pk, rank]) + "?" + urlencode({"to": url})
 
 
@@ -64,5 +69,5 @@ def click(request, query_id, rank):
     if not to.startswith("/") or not url_has_allowed_host_and_scheme(to, allowed_hosts={request.get_host()}):
         return HttpResponseBadRequest("ลิงก์ไม่ถูกต้อง".encode(), content_type="text/plain; charset=utf-8")
     logged = get_object_or_404(SearchQuery, pk=query_id)
-    SearchClick.objects.create(query=logged, url=to[:300], rank=min(rank, 32767))
+    best_effort(lambda: SearchClick.objects.create(query=logged, url=to[:300], rank=min(rank, 32767)))
     return redirect(to)

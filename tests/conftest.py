@@ -13,10 +13,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connections, models
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connections, models
 from django.test import Client
 
 from accounts.models import AuditEvent, Membership, Unit
@@ -24,7 +24,7 @@ from assessments.models import POST, PRE, Attempt, Participant, Question, Questi
 from reports import certificates, sample
 from reports.models import Certificate, ExportJob, SectionSummary, SessionSummary
 
-from .helpers import CONTENT, ROOT, TRAINER_PASSWORD, chosen, join, make_session
+from .helpers import CONTENT, ROOT, TRAINER_PASSWORD, chosen, database_url_of_test_db, join, make_session
 
 CHROMIUM = "/usr/bin/chromium"
 # Playwright's sync API keeps an event loop in the test thread once a browser is open;
@@ -64,13 +64,6 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def database_url_of_test_db():
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db.get('USER') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 @pytest.fixture(scope="session")
@@ -158,6 +151,20 @@ def trainer_account(orm_beside_playwright, live_server_url, django_db_blocker):
         unit.delete()
         user.delete()
         connections.close_all()  # so that the test database can be dropped at the end
+
+
+@pytest.fixture
+def in_process_wsgi():
+    """The Django application to call in this process (httpx's WSGITransport, schemathesis),
+    inside the test's transaction: as Django's test client does, the database connection is
+    not closed at the start and end of each request."""
+    from django.core.wsgi import get_wsgi_application
+
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 # Training sessions through Django's test client -----------------------------------------

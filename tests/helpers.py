@@ -48,6 +48,16 @@ def keep_pngs(data: bytes, name: str):
                    check=True)
 
 
+def database_url_of_test_db():
+    """The test database as a DATABASE_URL, for the real server and the commands the tests start."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db.get('USER') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
 def make_session(unit, trainer, ask_for=TrainingSession.NAME_ONLY, **kwargs):
     grading.clear_caches()  # a cached draw from another test's rolled-back bank
     return TrainingSession.objects.create(

@@ -30,11 +30,39 @@ NINJA_MESSAGES = {
 }
 
 
+# What each kind of pydantic error means, in Thai (ctx holds the bound that was broken).
+RULES = {
+    "missing": "ต้องระบุ",
+    "int_parsing": "ต้องเป็นจำนวนเต็ม", "int_type": "ต้องเป็นจำนวนเต็ม", "int_from_float": "ต้องเป็นจำนวนเต็ม",
+    "float_parsing": "ต้องเป็นตัวเลข", "float_type": "ต้องเป็นตัวเลข",
+    "greater_than_equal": "ต้องไม่น้อยกว่า {ge}", "greater_than": "ต้องมากกว่า {gt}",
+    "less_than_equal": "ต้องไม่เกิน {le}", "less_than": "ต้องน้อยกว่า {lt}",
+    "string_type": "ต้องเป็นข้อความ", "string_too_short": "ต้องยาวอย่างน้อย {min_length} ตัวอักษร",
+    "string_too_long": "ยาวได้ไม่เกิน {max_length} ตัวอักษร",
+    "bool_parsing": "ต้องเป็น true หรือ false", "bool_type": "ต้องเป็น true หรือ false",
+    "date_parsing": "ต้องเป็นวันที่แบบ ปปปป-ดด-วว (ค.ศ.)", "date_from_datetime_parsing": "ต้องเป็นวันที่แบบ ปปปป-ดด-วว (ค.ศ.)",
+    "date_type": "ต้องเป็นวันที่แบบ ปปปป-ดด-วว (ค.ศ.)",
+    "dict_type": "ต้องเป็นออบเจกต์ JSON", "model_type": "ต้องเป็นออบเจกต์ JSON",
+    "model_attributes_type": "ต้องเป็นออบเจกต์ JSON", "list_type": "ต้องเป็นรายการ (JSON array)",
+}
+
+
+def thai_rule(error: dict) -> str:
+    """'limit ต้องไม่เกิน 50': the field (without the body parameter's own name) and its rule."""
+    loc = [str(p) for p in error.get("loc", ())]
+    field = ".".join(loc[2:] if loc[:1] == ["body"] and len(loc) > 2 else loc[1:]) or "ข้อมูล"
+    try:
+        rule = RULES.get(error.get("type"), "ผิดรูปแบบ").format(**error.get("ctx", {}))
+    except (KeyError, IndexError):
+        rule = "ผิดรูปแบบ"
+    return f"{field} {rule}"
+
+
 @api.exception_handler(ValidationError)
 def thai_validation_error(request, exc):
-    fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) or "ข้อมูล" for e in exc.errors})
+    rules = list(dict.fromkeys(thai_rule(e) for e in exc.errors))
     return api.create_response(request, {
-        "detail": f"ข้อมูลที่ส่งมาไม่ครบหรือผิดรูปแบบ กรุณาตรวจช่อง: {', '.join(fields)}",
+        "detail": f"ข้อมูลที่ส่งมาไม่ครบหรือผิดรูปแบบ: {'; '.join(rules)}",
         "errors": exc.errors,
     }, status=422)
 

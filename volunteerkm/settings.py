@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "search",
     "assessments",
     "reports",
+    "health_check",  # after volunteerkm, whose health_check/index.html (in Thai) takes precedence
 ]
 
 MIDDLEWARE = [
@@ -130,6 +131,20 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# HTTPS in production: on by default when DEBUG is off and SITE_URL is https (HTTPS ends at
+# the load balancer, which says so in X-Forwarded-Proto); each can be set on its own. On
+# plain http (`make run`, a training room's own network) they stay off.
+HTTPS = SITE_URL.startswith("https://") and not DEBUG
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^health/"]  # load balancers probe the app over plain http
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
+_proxy_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto" if HTTPS else "").strip()
+SECURE_PROXY_SSL_HEADER = (f"HTTP_{_proxy_header.upper().replace('-', '_')}", "https") if _proxy_header else None
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -138,6 +153,9 @@ LOGGING = {
     # Django's own logger is set to INFO by default; follow LOG_LEVEL (e.g. not a line per 400).
     "loggers": {"django": {"level": os.environ.get("LOG_LEVEL", "WARNING")}},
 }
+
+# /health/ fails when the disk holding VAR_DIR is fuller than this (per cent).
+HEALTH_DISK_MAX_PERCENT = float(os.environ.get("HEALTH_DISK_MAX_PERCENT", 90))
 
 KM_CONTENT_DIR = Path(os.environ.get("KM_CONTENT_DIR", BASE_DIR / "content"))
 # The KM report the home page opens with.

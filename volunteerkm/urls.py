@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from .api import api
+from .health import HealthView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("health/", HealthView.as_view(), name="health"),
     path("accounts/", include("accounts.urls")),
     path("", include("search.urls")),
     path("", include("reports.urls")),
