@@ -69,8 +69,7 @@ def test_gaps_page_is_for_editors_and_lists_what_was_not_found(client):
     client.get("/search/", {"q": "ฟุตบอลโลก"})
     client.get("/search/", {"q": "เครื่องแบบ"})
     assert client.get("/search/gaps/").status_code == 302  # to the login page
-    User.objects.create_user("km", password="x", is_staff=True)
-    client.login(username="km", password="x")
+    client.force_login(User.objects.create_user("km", password="x", is_staff=True))
     html = client.get("/search/gaps/").content.decode()
     no_result, unopened = html.split("พบผลลัพธ์ แต่ไม่มีใครเปิดอ่าน")
     assert "ฟุตบอลโลก" in no_result and "<td>๒</td>" in no_result
