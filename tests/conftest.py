@@ -35,8 +35,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def pytest_collection_modifyitems(items):
     """A test that drives Chromium or the real server is marked `browser`, so that
     `make test-fast` (-m "not browser") never starts them."""
+    server_fixtures = {"browser", "live_server_url", "real_server"}
     for item in items:
-        if {"browser", "live_server_url", "real_server"} & set(item.fixturenames) and not item.get_closest_marker("browser"):
+        if server_fixtures & set(item.fixturenames) and not item.get_closest_marker("browser"):
             raise pytest.UsageError(f"{item.nodeid} ใช้เบราว์เซอร์หรือเซิร์ฟเวอร์จริง ต้องมีเครื่องหมาย pytest.mark.browser")
 
 

@@ -149,6 +149,10 @@ AXES_VERBOSE = False
 # `volunteerkm db_worker` runs the tasks (`make run` starts one beside gunicorn).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 
+# PDPA: participants' names, phone numbers and ID hashes are erased this many days after
+# they joined (their scores stay, anonymous); 0 keeps them. privacy/retention.py.
+PARTICIPANT_RETENTION_DAYS = int(os.environ.get("PARTICIPANT_RETENTION_DAYS", "730"))
+
 # Content Security Policy: scripts, styles, fonts and images only from this site; no
 # inline script or style anywhere (htmx's own indicator style is switched off in
 # base.html); no plug-ins, no framing, forms post only here.
