@@ -150,9 +150,12 @@ class RateLimitMiddleware:
     def __call__(self, request):
         limits = [limit for limit in LIMITS if limit.covers(request)]
         for limit in limits:
-            usage = _usage(request, limit, increment=limit.counts == EACH)
-            if usage and usage["should_limit"]:
-                return too_many(request, limit.message, usage["time_left"])
+            counting = limit.counts == EACH
+            usage = _usage(request, limit, increment=counting)
+            # Counted here, this request is one of `count`; misses are counted after the view.
+            if usage and (usage["should_limit"] if counting else usage["count"] >= usage["limit"]):
+                # The window's last second still belongs to it: the next one starts a second later.
+                return too_many(request, limit.message, usage["time_left"] + 1)
         response = self.get_response(request)
         if response.status_code == 404:
             for limit in limits:
