@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "django_htmx",
+    # django-ninja serves the API docs (Swagger UI) from its own static files, not a CDN.
+    "ninja",
     "axes",
     "django_ratelimit",
     "django_tasks",
