@@ -82,7 +82,8 @@ def open_session(trainer_account, django_db_blocker):
     with django_db_blocker.unblock():
         session = TrainingSession.objects.create(
             title="อบรมทดสอบนโยบายความปลอดภัย", unit=unit, date=date(2026, 6, 1), trainer=user,
-            pre_form=TestForm.objects.get(key="volunteer-pre-a"), post_form=TestForm.objects.get(key="volunteer-post-b"))
+            pre_form=TestForm.objects.get(key="volunteer-pre-a"),
+            post_form=TestForm.objects.get(key="volunteer-post-b"))
         session.set_phase(PRE, "open")
     return session
 
