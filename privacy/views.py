@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from volunteerkm.templatetags.thai import thainum
+
 from .person import erase_person, personal_data, record_export, records_of, visible_participants
 from .retention import retention_days
 
@@ -47,5 +49,5 @@ def person_erase(request, pk):
         messages.error(request, "กรุณาติ๊กยืนยันก่อนลบข้อมูล")
         return redirect("privacy:person", pk=pk)
     count = erase_person(records, request.user)
-    messages.success(request, f"ลบข้อมูลส่วนบุคคลแล้ว {count} รายการ คะแนนยังนับอยู่ในรายงานโดยไม่ระบุตัวตน")
+    messages.success(request, f"ลบข้อมูลส่วนบุคคลแล้ว {thainum(count)} รายการ คะแนนยังนับอยู่ในรายงานโดยไม่ระบุตัวตน")
     return redirect("privacy:person", pk=pk)

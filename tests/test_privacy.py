@@ -43,7 +43,7 @@ def test_the_consent_step_links_to_the_thai_privacy_notice(client, session, sett
     consent = client.post(f"/j/{session.code}/", {"name": "สมศรี ใจดี"}).content.decode()
     assert 'href="/privacy/"' in consent
     notice = client.get("/privacy/").content.decode()
-    assert "ประกาศความเป็นส่วนตัว" in notice and "365 วัน" in notice
+    assert "ประกาศความเป็นส่วนตัว" in notice and "๓๖๕ วัน" in notice
     assert "สำนักงานคณะกรรมการคุ้มครองข้อมูลส่วนบุคคล" in notice
 
 
@@ -186,7 +186,7 @@ def test_erasing_on_request_removes_the_person_everywhere_the_staff_member_sees(
     assert Participant.objects.get(pk=kwan.pk).name == "ขวัญ"
 
     page = client.post(f"/privacy/people/{kwan.pk}/erase/", {"confirm": "yes"}, follow=True).content.decode()
-    assert "ลบข้อมูลส่วนบุคคลแล้ว 2 รายการ" in page
+    assert "ลบข้อมูลส่วนบุคคลแล้ว ๒ รายการ" in page
     for pk in (kwan.pk, kwan_again.pk):
         p = Participant.objects.get(pk=pk)
         assert (p.name, p.phone) == (ERASED_NAME, "")

@@ -48,6 +48,7 @@ from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
 from .clientip import client_ip
+from .thai import thai_digits
 
 
 def _address(group, request):
@@ -117,10 +118,10 @@ LIMITS = [
 
 
 def thai_wait(seconds: int) -> str:
-    """'45 วินาที', '3 นาที' — how long to wait, rounded up to whole minutes past a minute."""
+    """'๔๕ วินาที', '๓ นาที' — how long to wait, rounded up to whole minutes past a minute."""
     if seconds < 60:
-        return f"{max(1, seconds)} วินาที"
-    return f"{-(-seconds // 60)} นาที"
+        return thai_digits(f"{max(1, seconds)} วินาที")
+    return thai_digits(f"{-(-seconds // 60)} นาที")
 
 
 def too_many(request, message: str, retry_after: int):
