@@ -16,12 +16,16 @@ $(VENV)/.installed: pyproject.toml requirements/constraints.txt
 	$(BIN)/pip install -q -c requirements/constraints.txt -e '.[test,dev]'
 	touch $@
 
-# Set up (idempotently) and serve with gunicorn; whitenoise serves the static files.
+# Set up (idempotently) and serve with gunicorn; whitenoise serves the static files. The
+# task worker (exports, data retention) runs beside it and stops with it.
 run: install
 	$(BIN)/volunteerkm migrate --noinput -v0
 	$(BIN)/volunteerkm loadkm content
 	$(BIN)/volunteerkm loadquestions content/questions
 	$(BIN)/volunteerkm collectstatic --noinput -v0
+	$(BIN)/volunteerkm schedule_retention
+	$(BIN)/volunteerkm db_worker --no-reload -v1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn volunteerkm.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
 
 test: install

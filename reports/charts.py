@@ -92,9 +92,9 @@ def hbars(rows, series, max_value: float = 100, unit: str = "%") -> str:
         for (name, css), v in zip(series, values, strict=True):
             width = 0 if v is None else max(0.0, min(v, max_value)) / max_value * 100
             out.append(format_html(
-                '<div class="hbar"><span class="{}" style="width:{}%"></span>'
+                '<div class="hbar"><span class="{} pct-{}"></span>'
                 '<b>{}<span class="visually-hidden"> {}</span></b></div>',
-                css, _c(width), "–" if v is None else _num(v) + unit, name))
+                css, round(width), "–" if v is None else _num(v) + unit, name))
         out.append("</div></div>")
     out.append("</div>")
     return mark_safe("".join(out))

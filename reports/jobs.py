@@ -1,19 +1,22 @@
-"""Exports that take a while run in a background thread of the app process that took the
-request; their state (progress, the finished file, the error) is kept in ExportJob rows,
-so with several app processes any of them answers the progress poll and serves the file.
+"""Exports that take a while run on the task queue (django-tasks, database backend): the
+request records an ExportJob and enqueues it in one transaction, and a worker process
+(`volunteerkm db_worker`) builds the file. Their state (progress, the finished file, the
+error) is kept in the ExportJob row, so any app process answers the progress poll and
+serves the file, and restarting or killing a web worker does not touch a running export.
 
-A job whose process died stops updating; after STALE seconds without news it is shown as
-failed and may be ordered again.
+A queued job waits for a worker however long that takes. A running job whose worker died
+stops updating; after STALE seconds without news it is shown as stopped and may be
+ordered again.
 """
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from datetime import timedelta
 
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from assessments.models import TrainingSession
 
@@ -24,24 +27,18 @@ STALE = 300
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def start(user, kind, params, title, run_now=False) -> ExportJob:
-    """Record a job and run it after the transaction commits (in a thread, or right here
-    with ``run_now``)."""
-    job = ExportJob.objects.create(user=user, kind=kind, params=params, title=title)
-    if run_now:
-        run(job.pk)
-    else:
-        transaction.on_commit(lambda: threading.Thread(target=_thread, args=(job.pk,), daemon=True,
-                                                       name=f"export-{job.pk}").start())
+def start(user, kind, params, title) -> ExportJob:
+    """Record a job and put it on the queue, both or neither."""
+    with transaction.atomic():
+        job = ExportJob.objects.create(user=user, kind=kind, params=params, title=title)
+        export.enqueue(str(job.pk))
     return job
 
 
-def _thread(job_id):
-    close_old_connections()
-    try:
-        run(job_id)
-    finally:
-        connection.close()
+@task()
+def export(job_id: str) -> None:
+    """The queued export, as the worker runs it."""
+    run(job_id)
 
 
 class Progress:
@@ -117,5 +114,4 @@ def build(job, progress):
 
 
 def is_stale(job) -> bool:
-    return job.status in (ExportJob.QUEUED, ExportJob.RUNNING) and \
-        job.updated_at < timezone.now() - timedelta(seconds=STALE)
+    return job.status == ExportJob.RUNNING and job.updated_at < timezone.now() - timedelta(seconds=STALE)

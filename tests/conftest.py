@@ -35,9 +35,19 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def pytest_collection_modifyitems(items):
     """A test that drives Chromium or the real server is marked `browser`, so that
     `make test-fast` (-m "not browser") never starts them."""
+    server_fixtures = {"browser", "live_server_url", "real_server"}
     for item in items:
-        if {"browser", "live_server_url"} & set(item.fixturenames) and not item.get_closest_marker("browser"):
+        if server_fixtures & set(item.fixturenames) and not item.get_closest_marker("browser"):
             raise pytest.UsageError(f"{item.nodeid} ใช้เบราว์เซอร์หรือเซิร์ฟเวอร์จริง ต้องมีเครื่องหมาย pytest.mark.browser")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Every test starts with empty rate-limit counters (the cache is this process's memory
+    unless REDIS_URL is set): the Django test client always comes from 127.0.0.1."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(scope="session")
@@ -67,15 +77,20 @@ def free_port():
 
 
 @pytest.fixture(scope="session")
-def live_server_url(django_db_setup, django_db_blocker):
-    """gunicorn with two workers on the test database."""
+def real_server(django_db_setup, django_db_blocker):
+    """The server as `make run` starts it, on the test database: gunicorn with two workers
+    and a task worker (`volunteerkm db_worker`) beside it. Yields (url, gunicorn process,
+    task worker process)."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url_of_test_db(), "DEBUG": "false"}
+    bin_dir = Path(sys.executable).parent
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "volunteerkm.wsgi", "--bind", f"127.0.0.1:{port}",
+        [str(bin_dir / "gunicorn"), "volunteerkm.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", "2", "--log-level", "warning"],
         cwd=ROOT, env=env,
     )
+    worker = subprocess.Popen([str(bin_dir / "volunteerkm"), "db_worker", "--no-reload", "--interval", "0.2",
+                               "--no-startup-delay", "-v0"], cwd=ROOT, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -85,10 +100,18 @@ def live_server_url(django_db_setup, django_db_blocker):
             time.sleep(0.2)
     else:
         proc.kill()
+        worker.kill()
         pytest.fail("เซิร์ฟเวอร์ทดสอบไม่เริ่มทำงานภายใน 30 วินาที")
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+    yield f"http://127.0.0.1:{port}", proc, worker
+    for p in (proc, worker):
+        p.terminate()
+    for p in (proc, worker):
+        p.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server_url(real_server):
+    return real_server[0]
 
 
 @pytest.fixture(scope="session")

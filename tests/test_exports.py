@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 
 
 def order(client, **data):
-    """Order an export; the job waits for the request's transaction to commit, which a
-    test never does, so it is run here in the test's own transaction."""
+    """Order an export; the job is queued for the task worker (tests/test_task_queue.py
+    runs the worker), here it is run directly in the test's own transaction."""
     response = client.post("/reports/exports/", data)
     job = ExportJob.objects.latest("created_at")
     assert job.status == ExportJob.QUEUED

@@ -70,8 +70,7 @@ def test_gaps_page_is_for_editors_and_lists_what_was_not_found_most_asked_first(
     client.get("/search/", {"q": "คณะกรรมการ"})  # results, no direct answer, nobody opened one
     client.get("/search/", {"q": "เครื่องแบบ"})  # answered directly: not a gap
     assert client.get("/search/gaps/").status_code == 302  # to the login page
-    User.objects.create_user("km", password="x", is_staff=True)
-    client.login(username="km", password="x")
+    client.force_login(User.objects.create_user("km", password="x", is_staff=True))
     html = client.get("/search/gaps/").content.decode()
     rows = re.findall(r"<tr>.*?</tr>", html.split("<tbody>")[1], re.S)
     assert "ฟุตบอลโลก" in rows[0] and "ไม่พบผลลัพธ์" in rows[0] and "<td>๒</td>" in rows[0]

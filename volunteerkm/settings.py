@@ -1,8 +1,10 @@
 """Settings for volunteer-km. Everything that differs between machines comes from the environment."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -39,6 +41,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "django_htmx",
+    # django-ninja serves the API docs (Swagger UI) from its own static files, not a CDN.
+    "ninja",
+    "axes",
+    "django_ratelimit",
+    "django_tasks",
+    "django_tasks.backends.database",
     "volunteerkm",
     "accounts",
     "knowledge",
@@ -46,10 +54,12 @@ INSTALLED_APPS = [
     "assessments",
     "reports",
     "health_check",  # after volunteerkm, whose health_check/index.html (in Thai) takes precedence
+    "privacy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -59,6 +69,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "volunteerkm.ratelimits.RateLimitMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its answer.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "volunteerkm.urls"
@@ -105,6 +123,56 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["REDIS_URL"]}}
+    # Django's own Redis cache increments atomically (INCRBY); django-ratelimit only
+    # knows django-redis by name.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+else:
+    # Without Redis the cache is each process's memory: rate limits are counted per
+    # gunicorn worker, so a limit is reached at most WORKERS times later. Set REDIS_URL
+    # for counters shared by every process (and every machine).
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Rate limits and login lockouts (volunteerkm/ratelimits.py explains the numbers).
+# TRUSTED_PROXIES: how many proxies in front of the app append to X-Forwarded-For
+# (0: use the peer address; volunteerkm/clientip.py).
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+RATELIMIT_IP_META_KEY = "volunteerkm.clientip.client_ip"
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+AXES_CLIENT_IP_CALLABLE = "volunteerkm.clientip.client_ip"
+# A username is locked from one address after 5 wrong passwords, for 15 minutes; other
+# people behind the same NAT, and the same person elsewhere, are not.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "volunteerkm.ratelimits.login_locked_out"
+AXES_VERBOSE = False
+
+# Background work (exports, data retention): django-tasks with its database backend;
+# `volunteerkm db_worker` runs the tasks (`make run` starts one beside gunicorn).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+
+# PDPA: participants' names, phone numbers and ID hashes are erased this many days after
+# they joined (their scores stay, anonymous); 0 keeps them. privacy/retention.py.
+PARTICIPANT_RETENTION_DAYS = int(os.environ.get("PARTICIPANT_RETENTION_DAYS", "730"))
+
+# Content Security Policy: scripts, styles, fonts and images only from this site; no
+# inline script or style anywhere (htmx's own indicator style is switched off in
+# base.html); no plug-ins, no framing, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

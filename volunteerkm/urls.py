@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("search.urls")),
     path("", include("reports.urls")),
+    path("", include("privacy.urls")),
     path("", include("assessments.urls")),
     path("", include("knowledge.urls")),
 ]
