@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import SearchClick, SearchQuery
+from .models import AnswerFeedback, SearchClick, SearchQuery
 
 
 class SearchClickInline(admin.TabularInline):
@@ -19,6 +19,22 @@ class SearchQueryAdmin(admin.ModelAdmin):
     search_fields = ["q", "normalized"]
     readonly_fields = ["q", "normalized", "result_count", "source", "created_at"]
     inlines = [SearchClickInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AnswerFeedback)
+class AnswerFeedbackAdmin(admin.ModelAdmin):
+    """Read only: what people said of the answers they got (per page: helpful or not)."""
+
+    list_display = ["url", "helpful", "query", "created_at"]
+    list_filter = ["helpful", "query__source", "created_at"]
+    search_fields = ["url", "query__q"]
+    readonly_fields = ["query", "url", "helpful", "created_at"]
 
     def has_add_permission(self, request):
         return False

@@ -60,3 +60,25 @@ class SearchClick(models.Model):
 
     def __str__(self):
         return self.url
+
+
+class AnswerFeedback(models.Model):
+    """Did the answer to a search help? One vote per search (a later vote replaces it), for
+    the page that answered; LINE's 👍/👎 write here, and the site's answers can share it."""
+
+    query = models.OneToOneField(SearchQuery, on_delete=models.CASCADE, related_name="feedback",
+                                 verbose_name="คำค้น")
+    url = models.CharField("หน้าที่ตอบ", max_length=300, db_index=True)
+    helpful = models.BooleanField("ตรงคำถาม")
+    created_at = models.DateTimeField("เวลา", auto_now=True)
+
+    class Meta:
+        verbose_name = "ความเห็นต่อคำตอบ"
+        verbose_name_plural = "ความเห็นต่อคำตอบ"
+
+    def __str__(self):
+        return f"{'👍' if self.helpful else '👎'} {self.url}"
+
+    @classmethod
+    def record(cls, query, url, helpful):
+        return cls.objects.update_or_create(query=query, defaults={"url": url[:300], "helpful": helpful})[0]

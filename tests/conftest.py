@@ -112,3 +112,19 @@ def screenshot(page, name, full_page=True):
     the screen (where a sticky bar sits as the phone shows it)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+
+@pytest.fixture
+def line_api(settings):
+    """A LINE channel whose API is the local stand-in (outreach/line/standin.py); the test
+    fails if the bot sent it anything the SDK's models or LINE's limits refuse."""
+    from outreach.line.standin import StandIn
+
+    from .line_helpers import SECRET, TOKEN
+
+    with StandIn(token=TOKEN) as api:
+        settings.LINE_CHANNEL_SECRET, settings.LINE_CHANNEL_ACCESS_TOKEN = SECRET, TOKEN
+        settings.LINE_API_BASE = settings.LINE_API_DATA_BASE = api.url
+        settings.LINE_BASIC_ID = "@volkm"
+        yield api
+    assert not api.problems, api.problems

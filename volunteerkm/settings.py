@@ -39,12 +39,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "volunteerkm",
     "accounts",
     "knowledge",
     "search",
     "assessments",
     "reports",
+    "outreach",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "volunteerkm.context.site",
+                "outreach.context.line",
             ],
         },
     },
@@ -142,3 +146,20 @@ LOGGING = {
 KM_CONTENT_DIR = Path(os.environ.get("KM_CONTENT_DIR", BASE_DIR / "content"))
 # The KM report the home page opens with.
 KM_MAIN_REPORT = os.environ.get("KM_MAIN_REPORT", "regulation-2564")
+
+# Background work (news to LINE followers …): django-tasks with its database backend; a
+# worker (`volunteerkm db_worker`, started by `make run`) runs what the web processes enqueue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# The LINE Official Account (outreach/line/). Without both the secret and the token the
+# webhook answers 404 and the site shows no LINE features. LINE_API_BASE lets tests and
+# staging point the bot at a local server; uploads (the rich menu image) go to
+# LINE_API_DATA_BASE, which follows LINE_API_BASE when only that one is changed.
+LINE_CHANNEL_SECRET = os.environ.get("LINE_CHANNEL_SECRET", "")
+LINE_CHANNEL_ACCESS_TOKEN = os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", "")
+LINE_API_BASE = os.environ.get("LINE_API_BASE", "https://api.line.me").rstrip("/")
+LINE_API_DATA_BASE = os.environ.get(
+    "LINE_API_DATA_BASE",
+    "https://api-data.line.me" if LINE_API_BASE == "https://api.line.me" else LINE_API_BASE).rstrip("/")
+# The account's basic ID (e.g. @123abcde): the site's "add friend" link and QR code.
+LINE_BASIC_ID = os.environ.get("LINE_BASIC_ID", "")

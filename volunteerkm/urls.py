@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("accounts/", include("accounts.urls")),
+    path("", include("outreach.urls")),
     path("", include("search.urls")),
     path("", include("reports.urls")),
     path("", include("assessments.urls")),
