@@ -22,8 +22,9 @@ def box(*contents, layout="vertical", **style):
 
 
 def uri_button(label, uri, primary=True):
-    return {"type": "button", "style": "primary" if primary else "link", "height": "sm", "color": LINK if primary else None,
-            "action": {"type": "uri", "label": cut(label, BUTTON_LABEL), "uri": iri_to_uri(uri)}}
+    action = {"type": "uri", "label": cut(label, BUTTON_LABEL), "uri": iri_to_uri(uri)}
+    return {"type": "button", "style": "primary" if primary else "link", "height": "sm",
+            "color": LINK if primary else None, "action": action}
 
 
 def tap_row(label, data, display_text):

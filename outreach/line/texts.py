@@ -7,11 +7,13 @@ from assessments.forms import normalize_code
 from assessments.models import CODE_ALPHABET, CODE_LENGTH, KIND_LABELS, TrainingSession
 from knowledge.models import GlossaryTerm
 from search import engine
+from search.index import Results
 from search.models import SearchQuery
 from search.views import MAX_QUERY, log_query
 from volunteerkm.thai import compact
 
 from . import replies
+from .answer import answers_question
 from .subscribers import subscribe, unsubscribe
 
 _ASKING_PREFIX = re.compile(r"^\s*(?:ถาม|[?？])\s*")
@@ -41,10 +43,11 @@ COMMANDS = _commands()
 
 def plan(text, ctx):
     said = " ".join((text or "").split())
-    command = COMMANDS.get(compact(said).rstrip("?？!"))
+    question = _ASKING_PREFIX.sub("", said).strip()
+    # "ถามเรื่องระเบียบ" is a command as typed; "ถาม รับข่าว" in a group is one once addressed.
+    command = COMMANDS.get(compact(said).rstrip("?？!")) or COMMANDS.get(compact(question).rstrip("?？!"))
     if command:
         return lambda: command(ctx)
-    question = _ASKING_PREFIX.sub("", said).strip()
     if not question:
         return lambda: replies.ask_help()
     code = join_code(question)
@@ -94,10 +97,12 @@ def plan_question(q, ctx):
     if len(q) > MAX_QUERY:
         return lambda: replies.too_long(MAX_QUERY)
     results = engine.search(q, replies.OTHER_ANSWERS + 1)
+    answered = answers_question(results)
 
     def reply():
-        # The same log as the site's search: the words only, never who asked.
-        logged = log_query(q, results, SearchQuery.LINE)
-        return replies.answer(results, logged, ctx.base) if results.hits else replies.not_found(q, results)
+        # The same log as the site's search (the words only, never who asked); a weak match
+        # the bot does not offer is logged as not found, so editors see it among the gaps.
+        logged = log_query(q, results if answered else Results(q=q), SearchQuery.LINE)
+        return replies.answer(results, logged, ctx.base) if answered else replies.not_found(q, results)
 
     return reply
