@@ -53,11 +53,11 @@ def database_url_of_test_db():
     return f"postgres://{db.get('USER') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def live_server_url(django_db_setup, django_db_blocker):
-    """gunicorn with two workers on the test database."""
+def gunicorn(**env):
+    """gunicorn with two workers on the test database, `env` added to its environment;
+    yields its address."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url_of_test_db(), "DEBUG": "false"}
+    env = {**os.environ, "DATABASE_URL": database_url_of_test_db(), "DEBUG": "false", **env}
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "volunteerkm.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", "2", "--log-level", "warning"],
@@ -76,6 +76,12 @@ def live_server_url(django_db_setup, django_db_blocker):
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server_url(django_db_setup, django_db_blocker):
+    """gunicorn with two workers on the test database."""
+    yield from gunicorn()
 
 
 @pytest.fixture(scope="session")
@@ -127,4 +133,35 @@ def line_api(settings):
         settings.LINE_API_BASE = settings.LINE_API_DATA_BASE = api.url
         settings.LINE_BASIC_ID = "@volkm"
         yield api
+    assert not api.problems, api.problems
+
+
+@pytest.fixture
+def run_task_worker():
+    """Run the task queue's worker (`volunteerkm db_worker`, as `make run` starts it) on the
+    test database until the queue is empty; `env` adds settings (e.g. the LINE stand-in)."""
+
+    def run(**env):
+        result = subprocess.run(
+            [str(Path(sys.executable).parent / "volunteerkm"), "db_worker", "--batch", "--no-startup-delay",
+             "--interval", "0.1"],
+            cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url_of_test_db(), **env},
+            capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def line_server(django_db_setup):
+    """The real server with a LINE channel whose API is the local stand-in: (address, stand-in)."""
+    from outreach.line.standin import StandIn
+
+    from .line_helpers import SECRET, TOKEN
+
+    with StandIn(token=TOKEN) as api:
+        for url in gunicorn(LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN=TOKEN, LINE_API_BASE=api.url,
+                            LINE_BASIC_ID="@volkm"):
+            yield url, api
     assert not api.problems, api.problems
