@@ -16,12 +16,14 @@ $(VENV)/.installed: pyproject.toml requirements/constraints.txt
 	$(BIN)/pip install -q -c requirements/constraints.txt -e '.[test,dev]'
 	touch $@
 
-# Set up (idempotently) and serve with gunicorn; whitenoise serves the static files.
+# Set up (idempotently) and serve with gunicorn; whitenoise serves the static files. The task
+# queue's worker (news to LINE followers) runs beside it and stops with it.
 run: install
 	$(BIN)/volunteerkm migrate --noinput -v0
 	$(BIN)/volunteerkm loadkm content
 	$(BIN)/volunteerkm loadquestions content/questions
 	$(BIN)/volunteerkm collectstatic --noinput -v0
+	$(BIN)/volunteerkm db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn volunteerkm.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
 
 test: install
@@ -55,6 +57,7 @@ bench: install
 	$(BIN)/python bench/training_day.py
 	$(BIN)/python bench/training_day.py --db postgres --pg-url $(PG_URL)
 	$(BIN)/python bench/analytics_scale.py
+	$(BIN)/python bench/line_webhook.py
 
 # Upgrade the pinned versions: resolve pyproject.toml's ranges afresh, then `make install`.
 lock: install

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from volunteerkm.admin import ReadOnlyAdmin
+
 from .models import AnswerFeedback, SearchClick, SearchQuery
 
 
@@ -28,16 +30,9 @@ class SearchQueryAdmin(admin.ModelAdmin):
 
 
 @admin.register(AnswerFeedback)
-class AnswerFeedbackAdmin(admin.ModelAdmin):
-    """Read only: what people said of the answers they got (per page: helpful or not)."""
+class AnswerFeedbackAdmin(ReadOnlyAdmin):
+    """What people said of the answers they got (per page: helpful or not)."""
 
     list_display = ["url", "helpful", "query", "created_at"]
     list_filter = ["helpful", "query__source", "created_at"]
     search_fields = ["url", "query__q"]
-    readonly_fields = ["query", "url", "helpful", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -281,3 +281,18 @@ def test_postback_data_is_only_what_the_bot_sent(client, line_api):
     post(client, event)
     for action in quick_replies(reply_of(line_api, event)[0]):
         assert len(action["data"]) <= 300 and parse_qs(action["data"])
+
+
+def test_thanks_and_hello_are_not_questions(client, line_api):
+    thanks, hello = text_event("ขอบคุณมากครับ"), text_event("สวัสดีค่ะ")
+    post(client, thanks, hello)
+    assert "ยินดีที่ได้ช่วย" in reply_of(line_api, thanks)[0]["text"]
+    assert reply_of(line_api, hello)[0]["text"].startswith("สวัสดี")
+    assert not SearchQuery.objects.exists()
+
+
+def test_a_chat_in_standby_mode_is_left_to_the_channel_that_answers_it(client, line_api):
+    event = {**text_event("อพม. คือใคร"), "mode": "standby"}
+    del event["replyToken"]
+    assert post(client, event).status_code == 200
+    assert not line_api.received and not SearchQuery.objects.exists()

@@ -46,6 +46,8 @@ def addressed_text(message, ctx):
 
 
 def plan(event, base):
+    if getattr(event, "mode", "active") != "active":
+        return None  # standby: another channel answers this chat
     ctx = Context.of(event, base)
     if isinstance(event, MessageEvent):
         if isinstance(event.message, TextMessageContent):

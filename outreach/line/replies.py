@@ -225,6 +225,10 @@ def ask_help():
     return [say(HOW_TO_ASK, [ask(e) for e in EXAMPLES])]
 
 
+def welcome():
+    return [say("ยินดีที่ได้ช่วย มีคำถามเรื่องระเบียบ อพม. พิมพ์ถามได้ทุกเมื่อ")]
+
+
 def text_only():
     return [say("บัญชีนี้ตอบคำถามที่พิมพ์เป็นข้อความ ลองพิมพ์คำถามเรื่องระเบียบ อพม. ได้เลย", [ask(e) for e in EXAMPLES])]
 

@@ -17,6 +17,7 @@ from .answer import answers_question
 from .subscribers import subscribe, unsubscribe
 
 _ASKING_PREFIX = re.compile(r"^\s*(?:ถาม|[?？])\s*")
+_COMMAND_TAIL = re.compile(r"(?:ครับผม|ครับ|ค่ะ|คะ|คับ|จ้า|จ้ะ|นะ|มาก|[?？!.])+$")
 _CODE = re.compile(r"(?:รหัส(?:เข้าร่วม|อบรม)?)?\s*:?\s*([A-Za-z0-9๐-๙][A-Za-z0-9๐-๙ \-]*)")
 _GLOSSARY_QUESTION = re.compile(
     r"(?:คำย่อ|ย่อ)?(?P<term>.+?)(?:ย่อมาจาก|ย่อว่า|หมายถึง|แปลว่า|คือ|ชื่อเต็ม|มาจาก)?(?:อะไร|ใคร|คำว่าอะไร)?"
@@ -35,6 +36,9 @@ def _commands():
         "วิธีใช้": lambda ctx: replies.ask_help(),
         "ช่วยเหลือ": lambda ctx: replies.ask_help(),
         "เมนู": lambda ctx: replies.ask_help(),
+        "สวัสดี": lambda ctx: replies.greeting(),
+        "ขอบคุณ": lambda ctx: replies.welcome(),
+        "ขอบใจ": lambda ctx: replies.welcome(),
     }
 
 
@@ -45,7 +49,7 @@ def plan(text, ctx):
     said = " ".join((text or "").split())
     question = _ASKING_PREFIX.sub("", said).strip()
     # "ถามเรื่องระเบียบ" is a command as typed; "ถาม รับข่าว" in a group is one once addressed.
-    command = COMMANDS.get(compact(said).rstrip("?？!")) or COMMANDS.get(compact(question).rstrip("?？!"))
+    command = COMMANDS.get(_command_key(said)) or COMMANDS.get(_command_key(question))
     if command:
         return lambda: command(ctx)
     if not question:
@@ -58,6 +62,11 @@ def plan(text, ctx):
         related = engine.search(term.abbr, replies.OTHER_ANSWERS + 1).hits
         return lambda: replies.glossary(term, related, ctx.base)
     return plan_question(question, ctx)
+
+
+def _command_key(text):
+    """"หมวดความรู้", "ขอบคุณมากครับ" → the command's name, without polite endings."""
+    return _COMMAND_TAIL.sub("", compact(text))
 
 
 def join_code(text) -> str:
