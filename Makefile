@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml requirements/constraints.txt
 	touch $@
 
 # Set up (idempotently) and serve with gunicorn; whitenoise serves the static files. The
-# task worker (exports, data retention) runs beside it and stops with it.
+# task worker (exports, data retention, news to LINE followers) runs beside it and stops with it.
 run: install
 	$(BIN)/volunteerkm migrate --noinput -v0
 	$(BIN)/volunteerkm loadkm content
@@ -64,6 +64,7 @@ bench: install
 	$(BIN)/python bench/training_day.py
 	$(BIN)/python bench/training_day.py --db postgres --pg-url $(PG_URL)
 	$(BIN)/python bench/analytics_scale.py
+	$(BIN)/python bench/line_webhook.py
 
 # Upgrade the pinned versions: resolve pyproject.toml's ranges afresh, then `make install`.
 lock: install

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django_tasks import task
-from django_tasks.backends.database.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult
 
 from .retention import purge_expired
 

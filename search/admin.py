@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import SearchClick, SearchQuery
+from volunteerkm.admin import ReadOnlyAdmin
+
+from .models import SearchClick, SearchFeedback, SearchQuery
 
 
 class SearchClickInline(admin.TabularInline):
@@ -25,3 +27,12 @@ class SearchQueryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SearchFeedback)
+class SearchFeedbackAdmin(ReadOnlyAdmin):
+    """What people said of the answers and results they got (site and LINE)."""
+
+    list_display = ["query", "target", "helpful", "comment", "created_at"]
+    list_filter = ["target", "helpful", "query__source", "created_at"]
+    search_fields = ["query__q", "comment"]

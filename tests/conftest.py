@@ -76,13 +76,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def real_server(django_db_setup, django_db_blocker):
+def gunicorn(**env):
     """The server as `make run` starts it, on the test database: gunicorn with two workers
-    and a task worker (`volunteerkm db_worker`) beside it. Yields (url, gunicorn process,
-    task worker process)."""
+    and a task worker (`volunteerkm db_worker`) beside it, `env` added to their environment.
+    Yields (url, gunicorn process, task worker process)."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url_of_test_db(), "DEBUG": "false"}
+    env = {**os.environ, "DATABASE_URL": database_url_of_test_db(), "DEBUG": "false", **env}
     bin_dir = Path(sys.executable).parent
     proc = subprocess.Popen(
         [str(bin_dir / "gunicorn"), "volunteerkm.wsgi", "--bind", f"127.0.0.1:{port}",
@@ -107,6 +106,11 @@ def real_server(django_db_setup, django_db_blocker):
         p.terminate()
     for p in (proc, worker):
         p.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def real_server(django_db_setup, django_db_blocker):
+    yield from gunicorn()
 
 
 @pytest.fixture(scope="session")
@@ -399,3 +403,50 @@ def bank_copy(tmp_path):
     copy = tmp_path / "questions"
     shutil.copytree(CONTENT / "questions", copy)
     return copy
+
+
+@pytest.fixture
+def line_api(settings):
+    """A LINE channel whose API is the local stand-in (outreach/line/standin.py); the test
+    fails if the bot sent it anything the SDK's models or LINE's limits refuse."""
+    from outreach.line.standin import StandIn
+
+    from .line_helpers import SECRET, TOKEN
+
+    with StandIn(token=TOKEN) as api:
+        settings.LINE_CHANNEL_SECRET, settings.LINE_CHANNEL_ACCESS_TOKEN = SECRET, TOKEN
+        settings.LINE_API_BASE = settings.LINE_API_DATA_BASE = api.url
+        settings.LINE_BASIC_ID = "@volkm"
+        yield api
+    assert not api.problems, api.problems
+
+
+@pytest.fixture
+def run_task_worker():
+    """Run the task queue's worker (`volunteerkm db_worker`, as `make run` starts it) on the
+    test database until the queue is empty; `env` adds settings (e.g. the LINE stand-in)."""
+
+    def run(**env):
+        result = subprocess.run(
+            [str(Path(sys.executable).parent / "volunteerkm"), "db_worker", "--batch", "--no-startup-delay",
+             "--interval", "0.1"],
+            cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url_of_test_db(), **env},
+            capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def line_server(django_db_setup):
+    """The real server with a LINE channel whose API is the local stand-in: (address, stand-in)."""
+    from outreach.line.standin import StandIn
+
+    from .line_helpers import SECRET, TOKEN
+
+    with StandIn(token=TOKEN) as api:
+        for url, *_ in gunicorn(LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN=TOKEN, LINE_API_BASE=api.url,
+                            LINE_BASIC_ID="@volkm"):
+            yield url, api
+    assert not api.problems, api.problems

@@ -11,7 +11,7 @@ from knowledge.contentfiles.read import read_tree
 from knowledge.models import Item
 from search import engine
 
-from .conftest import CONTENT
+from .helpers import CONTENT
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from django_tasks.backends.database.management.commands.db_worker import Worker
-from django_tasks.backends.database.models import DBTaskResult
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import AuditEvent, audit
 from assessments.models import Attempt, Participant

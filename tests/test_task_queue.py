@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
-from django_tasks.backends.database.management.commands.db_worker import Worker
-from django_tasks.backends.database.models import DBTaskResult
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
 from reports.models import ExportJob

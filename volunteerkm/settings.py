@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "django_ratelimit",
     "django_tasks",
-    "django_tasks.backends.database",
+    "django_tasks_db",
     "volunteerkm",
     "accounts",
     "knowledge",
@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "reports",
     "health_check",  # after volunteerkm, whose health_check/index.html (in Thai) takes precedence
     "privacy",
+    "outreach",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "volunteerkm.context.site",
+                "outreach.context.line",
             ],
         },
     },
@@ -148,9 +150,6 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "volunteerkm.ratelimits.login_locked_out"
 AXES_VERBOSE = False
 
-# Background work (exports, data retention): django-tasks with its database backend;
-# `volunteerkm db_worker` runs the tasks (`make run` starts one beside gunicorn).
-TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 
 # PDPA: participants' names, phone numbers and ID hashes are erased this many days after
 # they joined (their scores stay, anonymous); 0 keeps them. privacy/retention.py.
@@ -228,3 +227,20 @@ HEALTH_DISK_MAX_PERCENT = float(os.environ.get("HEALTH_DISK_MAX_PERCENT", 90))
 KM_CONTENT_DIR = Path(os.environ.get("KM_CONTENT_DIR", BASE_DIR / "content"))
 # The KM report the home page opens with.
 KM_MAIN_REPORT = os.environ.get("KM_MAIN_REPORT", "regulation-2564")
+
+# Background work (exports, data retention, news to LINE followers): django-tasks with its database backend; a
+# worker (`volunteerkm db_worker`, started by `make run`) runs what the web processes enqueue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# The LINE Official Account (outreach/line/). Without both the secret and the token the
+# webhook answers 404 and the site shows no LINE features. LINE_API_BASE lets tests and
+# staging point the bot at a local server; uploads (the rich menu image) go to
+# LINE_API_DATA_BASE, which follows LINE_API_BASE when only that one is changed.
+LINE_CHANNEL_SECRET = os.environ.get("LINE_CHANNEL_SECRET", "")
+LINE_CHANNEL_ACCESS_TOKEN = os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", "")
+LINE_API_BASE = os.environ.get("LINE_API_BASE", "https://api.line.me").rstrip("/")
+LINE_API_DATA_BASE = os.environ.get(
+    "LINE_API_DATA_BASE",
+    "https://api-data.line.me" if LINE_API_BASE == "https://api.line.me" else LINE_API_BASE).rstrip("/")
+# The account's basic ID (e.g. @123abcde): the site's "add friend" link and QR code.
+LINE_BASIC_ID = os.environ.get("LINE_BASIC_ID", "")
