@@ -99,7 +99,7 @@ def test_names_in_the_audit_log_of_merges_are_erased_with_the_person(known, sett
 def run_queued(task_path):
     """Run the queued tasks of `task_path` that are due with the database worker's own code."""
     worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
-                    max_tasks=None, worker_id="test-worker")
+                    max_tasks=None, worker_id="test-worker", excluded_queue_names=[])
     for result in DBTaskResult.objects.ready().filter(task_path=task_path):
         result.claim("test-worker")
         worker.run_task(result)
@@ -114,7 +114,7 @@ def test_the_daily_task_erases_and_queues_its_next_run(known, settings):
     run_queued("privacy.tasks.daily_retention")
 
     assert Participant.objects.get(pk=known["people"]["ก้อง"].pk).name == ERASED_NAME
-    done = DBTaskResult.objects.get(status="SUCCEEDED")
+    done = DBTaskResult.objects.get(status="SUCCESSFUL")
     assert done.return_value == 1
     following = DBTaskResult.objects.get(status="READY")
     assert timedelta(hours=23) < following.run_after - timezone.now() <= timedelta(days=1)

@@ -30,14 +30,14 @@ def test_ordering_an_export_queues_it_and_the_worker_builds_it(client, known, km
     # BEGIN EXCLUSIVE, which SQLite refuses inside the test's transaction (the real
     # command in its own process is driven by the next tests, against the real server).
     worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
-                    max_tasks=1, worker_id="test-worker")
+                    max_tasks=1, worker_id="test-worker", excluded_queue_names=[])
     ready = DBTaskResult.objects.ready().get()
     ready.claim("test-worker")
     worker.run_task(ready)
 
     job.refresh_from_db()
     task.refresh_from_db()
-    assert task.status == "SUCCEEDED" and job.status == ExportJob.DONE
+    assert task.status == "SUCCESSFUL" and job.status == ExportJob.DONE
     wb = load_workbook(io.BytesIO(client.get(f"/reports/exports/{job.pk}/file").content))
     assert "คะแนนรายบุคคล" in wb.sheetnames
 
@@ -110,4 +110,4 @@ def test_killing_the_web_workers_during_an_export_does_not_stop_it(real_server, 
         job.refresh_from_db()
         assert job.status == ExportJob.DONE
         task = next(t for t in DBTaskResult.objects.all() if t.args_kwargs["args"] == [str(job.pk)])
-        assert task.status == "SUCCEEDED"
+        assert task.status == "SUCCESSFUL"
