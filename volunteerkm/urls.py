@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("search.urls")),
     path("", include("reports.urls")),
+    path("", include("outreach.urls")),
     path("", include("assessments.urls")),
     path("", include("knowledge.urls")),
 ]
