@@ -33,9 +33,12 @@ from .subjects import Subject, of_item
 # Seconds per card and between content refreshes: (least, most, default).
 SECONDS = (3, 600, 20)
 REFRESH = (3, 3600, 300)
-# The card's text column at the sizes signage.css sets: body 40 px in a column of 1260 px
-# holds this many lines below the title.
-BODY_PX, TEXT_WIDTH, BODY_LINES = 40, 1260, 8
+# The card as signage.css lays it out on 1920×1080 (px): body text 40 px in lines of 62
+# in a column 1260 px wide; the title 64 px bold in lines of 83 in 1330 px; below one
+# line of title there is room for 700 px of text; a point adds 10 px and the lead 12.
+BODY_PX, LINE_PX, TEXT_WIDTH = 40, 62, 1260
+TITLE_PX, TITLE_LINE_PX, TITLE_WIDTH = 64, 83, 1330
+ROOM_PX, POINT_GAP_PX, LEAD_GAP_PX = 700, 10, 12
 TRAININGS_SHOWN = 4
 
 
@@ -91,15 +94,17 @@ def published_subjects(request, chapters) -> list[Subject]:
     return subjects
 
 
-def paginate(lead: str, points: list[str]) -> list[tuple[str, list[str]]]:
+def paginate(title: str, lead: str, points: list[str]) -> list[tuple[str, list[str]]]:
     """Split the key points into cards that each fit the screen (measured with Sarabun at
-    the size the screen uses); the lead sentence opens the first card."""
-    measure = sharecards.measure(sharecards.font(BODY_PX))
-    lines_of = lambda text: len(wrap(text, TEXT_WIDTH, measure))  # noqa: E731
-    pages, current, used = [], [], lines_of(lead) if lead else 0
+    the sizes the screen uses); the lead sentence opens the first card."""
+    body = sharecards.measure(sharecards.font(BODY_PX))
+    title_lines = len(wrap(title + " (๑/๙)", TITLE_WIDTH, sharecards.measure(sharecards.font(TITLE_PX, bold=True))))
+    room = ROOM_PX - (title_lines - 1) * TITLE_LINE_PX
+    height = lambda text, gap: len(wrap(text, TEXT_WIDTH, body)) * LINE_PX + gap  # noqa: E731
+    pages, current, used = [], [], height(lead, LEAD_GAP_PX) if lead else 0
     for point in points:
-        need = lines_of(point)
-        if current and used + need > BODY_LINES:
+        need = height(point, POINT_GAP_PX)
+        if current and used + need > room:
             pages.append(current)
             current, used = [], 0
         current.append(point)
@@ -110,7 +115,7 @@ def paginate(lead: str, points: list[str]) -> list[tuple[str, list[str]]]:
 
 def slides_of(subject: Subject) -> list[Slide]:
     lead = "" if subject.sentence == subject.title else subject.sentence
-    pages = paginate(lead, subject.points)
+    pages = paginate(subject.title, lead, subject.points)
     qr = qr_svg_inline(subject.url, title=f"คิวอาร์โค้ดของเรื่อง {subject.title}")
     return [Slide(f"{subject.key}-{n}", subject.context, subject.title, page_lead, points, n, len(pages),
                   subject.url, qr)

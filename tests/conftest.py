@@ -36,7 +36,8 @@ def pytest_collection_modifyitems(items):
     """A test that drives Chromium or the real server is marked `browser`, so that
     `make test-fast` (-m "not browser") never starts them."""
     for item in items:
-        if {"browser", "live_server_url"} & set(item.fixturenames) and not item.get_closest_marker("browser"):
+        real = {"browser", "live_server_url", "stoppable_server"} & set(item.fixturenames)
+        if real and not item.get_closest_marker("browser"):
             raise pytest.UsageError(f"{item.nodeid} ใช้เบราว์เซอร์หรือเซิร์ฟเวอร์จริง ต้องมีเครื่องหมาย pytest.mark.browser")
 
 
@@ -73,10 +74,8 @@ def database_url_of_test_db():
     return f"postgres://{db.get('USER') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def live_server_url(django_db_setup, django_db_blocker):
-    """gunicorn with two workers on the test database."""
-    port = free_port()
+def start_gunicorn(port: int) -> subprocess.Popen:
+    """gunicorn with two workers on the test database, answering on ``port``."""
     env = {**os.environ, "DATABASE_URL": database_url_of_test_db(), "DEBUG": "false"}
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "volunteerkm.wsgi", "--bind", f"127.0.0.1:{port}",
@@ -87,15 +86,47 @@ def live_server_url(django_db_setup, django_db_blocker):
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
+            return proc
         except OSError:
             time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("เซิร์ฟเวอร์ทดสอบไม่เริ่มทำงานภายใน 30 วินาที")
+    proc.kill()
+    pytest.fail("เซิร์ฟเวอร์ทดสอบไม่เริ่มทำงานภายใน 30 วินาที")
+
+
+@pytest.fixture(scope="session")
+def live_server_url(django_db_setup, django_db_blocker):
+    """gunicorn with two workers on the test database."""
+    port = free_port()
+    proc = start_gunicorn(port)
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(timeout=10)
+
+
+class StoppableServer:
+    """A server of the test's own, which the test may stop and start again on the same port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = start_gunicorn(self.port)
+
+    def stop(self):
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+            self.proc = None
+
+    def start(self):
+        if not self.proc:
+            self.proc = start_gunicorn(self.port)
+
+
+@pytest.fixture
+def stoppable_server(django_db_setup):
+    server = StoppableServer()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

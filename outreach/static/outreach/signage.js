@@ -53,7 +53,7 @@
       note.hidden = true;
       return;
     }
-    var time = lastGood.getHours() + ":" + String(lastGood.getMinutes()).padStart(2, "0");
+    var time = lastGood.toLocaleTimeString("th-TH", { timeZone: "Asia/Bangkok", hour: "2-digit", minute: "2-digit" });
     note.textContent = thaiDigits("ขาดการเชื่อมต่อ แสดงข้อมูลล่าสุดเมื่อ " + time + " น.");
     note.hidden = false;
   }
