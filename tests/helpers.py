@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 
 from assessments import grading
-from volunteerkm.thai import fold_digits
 from assessments.models import QuestionVersion, TestForm, TrainingSession
+from volunteerkm.thai import fold_digits
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -39,8 +39,8 @@ def _tesseract_reads_thai() -> bool:
     return "tha" in subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True).stdout.split()
 
 
-needs_tesseract = pytest.mark.skipif(not _tesseract_reads_thai(),
-                                     reason="ไม่พบ tesseract-ocr ภาษาไทย (apt-get install tesseract-ocr tesseract-ocr-tha)")
+needs_tesseract = pytest.mark.skipif(
+    not _tesseract_reads_thai(), reason="ไม่พบ tesseract-ocr ภาษาไทย (apt-get install tesseract-ocr tesseract-ocr-tha)")
 
 
 def read_text_in_image(png: bytes) -> str:
