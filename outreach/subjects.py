@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.http import Http404
@@ -30,7 +30,6 @@ class Subject:
     path: str
     updated_at: datetime
     url: str = ""  # absolute, set by `locate`
-    extra: dict = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -61,7 +60,7 @@ def key_sentence_and_points(body: str) -> tuple[str, list[str]]:
 def of_item(item: Item) -> Subject:
     sentence, points = key_sentence_and_points(item.body)
     return Subject("item", item.pk, item.title, chapter_label(item.chapter), sentence or item.title, points,
-                   item.get_absolute_url(), item.updated_at, extra={"item": item})
+                   item.get_absolute_url(), item.updated_at)
 
 
 def of_chapter(chapter: Chapter, items) -> Subject:
@@ -76,7 +75,8 @@ def of_home(report: KMReport, chapters, definition: Item | None) -> Subject:
     chapters = list(chapters)
     sentence = key_sentence_and_points(definition.body)[0] if definition else ""
     updated = max([report.updated_at, *(c.updated_at for c in chapters)])
-    return Subject("home", None, report.title, report.unit, sentence or plain_text(report.intro) or report.title,
+    context = thai_digits(report.project or report.unit)  # the band above already names the unit
+    return Subject("home", None, report.title, context, sentence or plain_text(report.intro) or report.title,
                    [chapter_label(c) for c in chapters], "/", updated)
 
 

@@ -28,7 +28,7 @@ def _poster(subject):
 
 @register.inclusion_tag("outreach/share_meta.html", takes_context=True)
 def share_meta(context, obj=None):
-    request = context["request"]
+    request = context.get("request")  # absent on a page rendered without one: SITE_URL then
     if obj is None:
         return {"card": absolute_url(request, reverse("outreach:card_home")), "alt": "คลังความรู้ อพม.",
                 "width": WIDTH, "height": HEIGHT}
