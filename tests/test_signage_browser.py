@@ -2,6 +2,7 @@
 the cards advance by themselves, an edit shows after the next refresh, and when the
 server stops the screen keeps turning the cards it has and says it is offline."""
 import pytest
+from django.db import connections
 
 from knowledge.models import Item
 
@@ -30,6 +31,7 @@ def edited_item(orm_beside_playwright, django_db_blocker):
     with django_db_blocker.unblock():
         item.title = original
         item.save()
+        connections.close_all()  # so that the test database can be dropped at the end
 
 
 def test_every_card_is_large_and_fits_the_screen(screen, live_server_url):
@@ -52,8 +54,9 @@ def test_every_card_is_large_and_fits_the_screen(screen, live_server_url):
     assert overflowing[0] >= 15 and overflowing[1] == []
 
 
-def test_signage_advances_refreshes_and_survives_a_server_stop(screen, stoppable_server, edited_item,
+def test_signage_advances_refreshes_and_survives_a_server_stop(stoppable_server, screen, edited_item,
                                                                django_db_blocker):
+    # (the server is asked for first, so the browser closes before the server stops)
     screen.goto(f"{stoppable_server.url}/signage/?chapters=6,7&seconds=3&refresh=4")
     first = screen.evaluate(CURRENT_KEY)
     screen.wait_for_function(f"{CURRENT_KEY} !== '{first}'", timeout=10_000)  # advanced by itself
