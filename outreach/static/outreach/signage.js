@@ -10,6 +10,7 @@
   var index = Number(root.dataset.current) || 0;
   var lastGood = new Date();
   var fetching = false;
+  var FETCH_TIMEOUT = 20000;
 
   function thaiDigits(text) {
     return String(text).replace(/[0-9]/g, function (d) { return String.fromCharCode(0x0e50 + Number(d)); });
@@ -62,7 +63,8 @@
     if (fetching) return;
     fetching = true;
     var controller = new AbortController();
-    var timer = setTimeout(function () { controller.abort(); }, Math.min(refresh, 15) * 1000);
+    // a server just started may take seconds to answer; a fetch still running skips the next turn
+    var timer = setTimeout(function () { controller.abort(); }, FETCH_TIMEOUT);
     fetch(window.location.href, { cache: "no-store", credentials: "omit", signal: controller.signal })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
