@@ -112,6 +112,11 @@ class ItemQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Item.PUBLISHED)
 
+    def changed_since(self, when):
+        """Items edited since ``when``: a revision after the one that created them (a new
+        item, or the first load of the content, is not a change)."""
+        return self.filter(pk__in=Item.history.filter(history_type="~", history_date__gte=when).values("id"))
+
 
 class Item(models.Model):
     """One thing a person looks up: its own page, its own anchor, one search hit."""

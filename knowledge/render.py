@@ -1,7 +1,8 @@
-"""Markdown → safe HTML, with the glossary's abbreviations linked to their entries, and
-the passages of a text (each paragraph and list item, with the anchor it has on the page)
-that search quotes as direct answers."""
+"""Markdown → safe HTML, with the glossary's abbreviations linked to their entries; the
+passages of a text (each paragraph and list item, with the anchor it has on the page) that
+search quotes as direct answers; Markdown → plain text, and → plain blocks for print and signage."""
 import re
+from dataclasses import dataclass
 from html import unescape
 
 import nh3
@@ -114,3 +115,61 @@ def plain_text(text: str) -> str:
     html = _md.render(text or "")
     text = re.sub(r"<[^>]+>", " ", html)
     return re.sub(r"\s+", " ", unescape(text)).strip()
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of a Markdown body as plain text: a heading, a paragraph or a list item."""
+
+    kind: str  # "heading", "paragraph" or "item"
+    text: str
+    marker: str = ""  # a list item's "1." or "•"; empty for a further paragraph of the same item
+    depth: int = 0  # list nesting: 1 for a top-level item
+
+
+def _inline_text(token) -> str:
+    parts = []
+    for child in token.children or []:
+        if child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.content and child.type in ("text", "code_inline"):
+            parts.append(child.content)
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def plain_blocks(text: str) -> list[Block]:
+    """The body as headings, paragraphs and list items in plain text, in reading order
+    (for PDFs and screens that draw text themselves). A table row becomes a paragraph of
+    its cells joined by " · "."""
+    blocks, lists, row = [], [], None
+    item_started = in_heading = False
+    for token in _md.parse(text or ""):
+        if token.type in ("heading_open", "heading_close"):
+            in_heading = token.type == "heading_open"
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            start = int(token.attrGet("start") or 1) if token.type == "ordered_list_open" else None
+            lists.append([start, 0])
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif token.type == "list_item_open":
+            lists[-1][1] += 1
+            item_started = True
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close":
+            blocks.append(Block("paragraph", " · ".join(c for c in row if c)))
+            row = None
+        elif token.type == "inline":
+            content = _inline_text(token)
+            if row is not None:
+                row.append(content)
+            elif not content:
+                continue
+            elif lists:
+                start, count = lists[-1]
+                marker = (f"{start + count - 1}." if start is not None else "•") if item_started else ""
+                blocks.append(Block("item", content, marker, len(lists)))
+                item_started = False
+            else:
+                blocks.append(Block("heading" if in_heading else "paragraph", content))
+    return blocks

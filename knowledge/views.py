@@ -1,6 +1,11 @@
+from datetime import timedelta
+
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from volunteerkm.links import absolute_url
 
 from .models import Chapter, GlossaryTerm, Item, KMReport
 from .render import plain_text, render_markdown
@@ -18,16 +23,26 @@ def main_report():
     return report
 
 
+# The home page names the items edited in this many days.
+UPDATED_DAYS = 30
+
+
 def og(title, description, request):
-    return {"og_title": title, "og_description": plain_text(description)[:200], "og_url": request.build_absolute_uri()}
+    return {"og_title": title, "og_description": plain_text(description)[:200],
+            "og_url": absolute_url(request, request.path)}
 
 
 def home(request):
     report = main_report()
     chapters = report.chapters.prefetch_related(Prefetch("items", queryset=visible_items(request)))
     definition = visible_items(request).filter(chapter__report=report, slug="definition").first()
+    since = timezone.now() - timedelta(days=UPDATED_DAYS)
+    updated = (visible_items(request).filter(chapter__report=report).changed_since(since)
+               .select_related("chapter__report").order_by("-updated_at"))
     context = {
         "report": report,
+        "updated": updated,
+        "updated_days": UPDATED_DAYS,
         "chapters": chapters,
         "definition": definition,
         "definition_html": render_markdown(definition.body) if definition else "",

@@ -3,12 +3,10 @@ passed, printed as an A4 landscape PDF page each with a QR code that opens the p
 verification page of that certificate."""
 from __future__ import annotations
 
-import io
-
-import segno
 from django.db import IntegrityError, transaction
 
 from assessments.models import POST, Attempt, TrainingSession
+from volunteerkm.qr import qr_png
 from volunteerkm.thai import be_year, thai_date, thai_digits
 
 from .models import Certificate
@@ -51,13 +49,6 @@ def certificate_for(attempt) -> Certificate | None:
         return existing
     issue(attempt.session)
     return Certificate.objects.filter(attempt=attempt).first()
-
-
-def qr_png(url: str) -> io.BytesIO:
-    buf = io.BytesIO()
-    segno.make(url, error="m").save(buf, kind="png", scale=8, border=2)
-    buf.seek(0)
-    return buf
 
 
 def _page(pdf: ThaiPDF, cert: Certificate):

@@ -7,14 +7,12 @@ The layout follows the look of Thai government documents: A4, Sarabun, margins o
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 from fpdf import FPDF
-from pythainlp.tokenize import word_tokenize
 
-from volunteerkm.thai import thai_digits
+from volunteerkm.thai import thai_digits, wrap
 
 FONT_DIR = Path(settings.BASE_DIR) / "volunteerkm" / "static" / "fonts"
 FONT = "Sarabun"
@@ -29,30 +27,11 @@ GOOD = (30, 110, 60)
 BAD = (170, 40, 30)
 
 
-OPENING = set("([{“‘\"'")
-CLOSING = set(")]}”’\"'.,;:!?%ฯ")
-
-
-@lru_cache(maxsize=4096)
-def _words(text: str) -> tuple[str, ...]:
-    """Chunks that a line may break between: Thai words, with an opening bracket kept
-    on the word after it and closing punctuation on the word before it."""
-    out = []
-    glue_next = False
-    for token in word_tokenize(text, engine="newmm", keep_whitespace=True):
-        if out and not token.isspace() and (glue_next or token[0] in CLOSING):
-            out[-1] += token
-        else:
-            out.append(token)
-        glue_next = not token.isspace() and token[-1] in OPENING
-    return tuple(out)
-
-
 class ThaiPDF(FPDF):
-    """An A4 document in Sarabun with shaped Thai text."""
+    """A document in Sarabun with shaped Thai text, A4 unless ``page_format`` says otherwise."""
 
-    def __init__(self, title: str = "", orientation: str = "P"):
-        super().__init__(orientation=orientation, unit="mm", format="A4")
+    def __init__(self, title: str = "", orientation: str = "P", page_format: str = "A4"):
+        super().__init__(orientation=orientation, unit="mm", format=page_format)
         self.add_font(FONT, "", str(FONT_DIR / "Sarabun-Regular.ttf"))
         self.add_font(FONT, "B", str(FONT_DIR / "Sarabun-Bold.ttf"))
         self.set_text_shaping(True)
@@ -79,25 +58,7 @@ class ThaiPDF(FPDF):
     def lines(self, text: str, width: float) -> list[str]:
         """Break ``text`` into lines no wider than ``width``, only between Thai words
         (PyThaiNLP's newmm) or at spaces; explicit newlines are kept."""
-        out = []
-        for para in str(text).split("\n"):
-            line = ""
-            for word in _words(para):
-                trial = line + word
-                if line and self.get_string_width(trial) > width:
-                    out.append(line.rstrip())
-                    line = word.lstrip()
-                    # a single word wider than the line (a long URL): cut it by characters
-                    while self.get_string_width(line) > width and len(line) > 1:
-                        cut = len(line)
-                        while cut > 1 and self.get_string_width(line[:cut]) > width:
-                            cut -= 1
-                        out.append(line[:cut])
-                        line = line[cut:]
-                else:
-                    line = trial
-            out.append(line.rstrip())
-        return out
+        return wrap(text, width, self.get_string_width)
 
     def para(self, text: str, size: float = 14, style: str = "", height: float | None = None, align: str = "L",
              indent: float = 0, colour=INK):

@@ -4,6 +4,7 @@ and data sets the tests work with. Plain helpers are in helpers.py."""
 import os
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -35,9 +36,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def pytest_collection_modifyitems(items):
     """A test that drives Chromium or the real server is marked `browser`, so that
     `make test-fast` (-m "not browser") never starts them."""
-    server_fixtures = {"browser", "live_server_url", "real_server"}
+    server_fixtures = {"browser", "live_server_url", "real_server", "stoppable_server"}
     for item in items:
-        if server_fixtures & set(item.fixturenames) and not item.get_closest_marker("browser"):
+        real = server_fixtures & set(item.fixturenames)
+        if real and not item.get_closest_marker("browser"):
             raise pytest.UsageError(f"{item.nodeid} ใช้เบราว์เซอร์หรือเซิร์ฟเวอร์จริง ต้องมีเครื่องหมาย pytest.mark.browser")
 
 
@@ -90,14 +92,7 @@ def gunicorn(**env):
     )
     worker = subprocess.Popen([str(bin_dir / "volunteerkm"), "db_worker", "--no-reload", "--interval", "0.2",
                                "--no-startup-delay", "-v0"], cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
+    if not wait_for_port(port):
         proc.kill()
         worker.kill()
         pytest.fail("เซิร์ฟเวอร์ทดสอบไม่เริ่มทำงานภายใน 30 วินาที")
@@ -116,6 +111,63 @@ def real_server(django_db_setup, django_db_blocker):
 @pytest.fixture(scope="session")
 def live_server_url(real_server):
     return real_server[0]
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
+    """gunicorn alone (no task worker) with two workers on the test database, answering on ``port``."""
+    env = {**os.environ, "DATABASE_URL": database_url_of_test_db(), "DEBUG": "false"}
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "volunteerkm.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    if not wait_for_port(port):
+        proc.kill()
+        pytest.fail("เซิร์ฟเวอร์ทดสอบไม่เริ่มทำงานภายใน 30 วินาที")
+    return proc
+
+
+def wait_for_port(port, seconds=30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+class StoppableServer:
+    """A server of the test's own, which the test may stop and start again on the same port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = start_gunicorn(self.port)
+
+    def stop(self):
+        """Stop at once, as a server that fails would (SIGQUIT: gunicorn's quick shutdown;
+        SIGTERM waits for each worker's idle wait to end, up to 15 s)."""
+        if self.proc:
+            self.proc.send_signal(signal.SIGQUIT)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:  # a worker still serving a browser's open connection
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+            self.proc = None
+
+    def start(self):
+        if not self.proc:
+            self.proc = start_gunicorn(self.port)
+
+
+@pytest.fixture
+def stoppable_server(django_db_setup):
+    server = StoppableServer()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -187,11 +239,11 @@ def in_process_wsgi():
     not closed at the start and end of each request."""
     from django.core.wsgi import get_wsgi_application
 
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
+    for request_signal in (request_started, request_finished):
+        request_signal.disconnect(close_old_connections)
     yield get_wsgi_application()
-    for signal in (request_started, request_finished):
-        signal.connect(close_old_connections)
+    for request_signal in (request_started, request_finished):
+        request_signal.connect(close_old_connections)
 
 
 # Training sessions through Django's test client -----------------------------------------

@@ -4,6 +4,7 @@ session with Django's test client."""
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from django.test import Client
 
 from assessments import grading
 from assessments.models import QuestionVersion, TestForm, TrainingSession
+from volunteerkm.thai import fold_digits
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -29,6 +31,58 @@ def screenshot(page, name, full_page=True):
 
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="ไม่พบ poppler-utils (pdftotext)")
+
+
+def _tesseract_reads_thai() -> bool:
+    if shutil.which("tesseract") is None:
+        return False
+    return "tha" in subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True).stdout.split()
+
+
+needs_tesseract = pytest.mark.skipif(
+    not _tesseract_reads_thai(), reason="ไม่พบ tesseract-ocr ภาษาไทย (apt-get install tesseract-ocr tesseract-ocr-tha)")
+
+
+def read_text_in_image(png: bytes) -> str:
+    """The Thai and Latin text that OCR (tesseract) reads in a picture."""
+    return subprocess.run(["tesseract", "stdin", "stdout", "-l", "tha+eng", "--psm", "3"], input=png,
+                          capture_output=True, check=True).stdout.decode()
+
+
+def read_qr_codes(image) -> list[str]:
+    """What every QR code in a PIL image says (zxing-cpp)."""
+    import zxingcpp
+
+    return [code.text for code in zxingcpp.read_barcodes(image) if code.format == zxingcpp.BarcodeFormat.QRCode]
+
+
+def pdf_page_images(data: bytes, dpi: int = 150, first: int = 1, last: int | None = None) -> list:
+    """Pages of a PDF as PIL images (pdftoppm)."""
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "doc.pdf"
+        pdf.write_bytes(data)
+        command = ["pdftoppm", "-png", "-r", str(dpi), "-f", str(first)]
+        if last:
+            command += ["-l", str(last)]
+        subprocess.run([*command, str(pdf), str(Path(tmp) / "page")], check=True)
+        return [Image.open(path).copy() for path in sorted(Path(tmp).glob("page-*.png"))]
+
+
+# Thai vowels and tone marks written above or below their consonant.
+_THAI_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\\s]")
+
+
+def same_letters(text: str) -> str:
+    """``text`` without spaces, line breaks and the marks above and below Thai letters,
+    digits folded to Arabic: what pdftotext gives back in order from a PDF with shaped
+    Thai (it returns a repositioned mark out of order, e.g. "ที่ของ" as "ทีข" + "่ อง")."""
+    return _THAI_MARKS.sub("", fold_digits(text))
+
+
+def pdf_contains(text: str, expected: str) -> bool:
+    return same_letters(expected) in same_letters(text)
 
 
 def pdf_text(data: bytes) -> str:

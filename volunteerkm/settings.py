@@ -30,6 +30,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Share links, share cards and QR codes of pages use SITE_URL only where it is set;
+# otherwise the host the request came to (a training room's own address).
+SITE_URL_SET = bool(os.environ.get("SITE_URL"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -183,6 +186,10 @@ LANGUAGES = [("th", "ไทย")]
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
 USE_TZ = True
+
+# Generated files kept between requests (share cards, posters, the booklet), through
+# Django's storage API so that production may put them in object storage.
+MEDIA_ROOT = VAR_DIR / "media"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

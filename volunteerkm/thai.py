@@ -5,15 +5,18 @@ search/analysis.py.
 """
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import lru_cache
 
 from pythainlp import thai_above_vowels, thai_below_vowels, thai_follow_vowels, thai_lead_vowels, thai_tonemarks
+from pythainlp.tokenize import word_tokenize
 from pythainlp.util import arabic_digit_to_thai_digit, thai_digit_to_arabic_digit, thai_strftime
 from pythainlp.util import normalize as pythainlp_normalize
 from pythainlp.util.date import thai_abbr_months, thai_full_months
 
-__all__ = ["BE_OFFSET", "MONTHS", "MONTHS_SHORT", "be_year", "compact", "fold_digits", "normalize", "thai_date",
-           "thai_digits", "thai_month_year"]
+__all__ = ["BE_OFFSET", "MONTHS", "MONTHS_SHORT", "be_year", "compact", "fold_digits", "line_chunks", "normalize",
+           "thai_date", "thai_digits", "thai_month_year", "wrap"]
 
 BE_OFFSET = 543
 MONTHS = tuple(thai_full_months)  # มกราคม … ธันวาคม
@@ -94,3 +97,54 @@ def thai_date(value, digits: str = "thai") -> str:
 def thai_month_year(value) -> str:
     """'พ.ย. ๖๙' — a month on a chart axis: short month name, last two BE digits."""
     return f"{MONTHS_SHORT[value.month - 1]} {thai_digits(str(be_year(value))[-2:])}"
+
+
+# Line breaking: Thai has no spaces between words, so a line may only break between the
+# words PyThaiNLP finds (or at spaces). PDFs (fpdf2) and images (Pillow) both wrap with it.
+_OPENING = set("([{“‘\"'")
+_CLOSING = set(")]}”’\"'.,;:!?%ฯ")
+
+
+def _abbreviation_piece(previous: str, token: str) -> bool:
+    return (token.endswith(".") and len(token) <= 4 and not previous[-1:].isspace()
+            and (len(previous) <= 3 or previous.endswith(".")))
+
+
+@lru_cache(maxsize=4096)
+def line_chunks(text: str) -> tuple[str, ...]:
+    """Chunks that a line may break between: Thai words, with an opening bracket kept
+    on the word after it, closing punctuation on the word before it, and the pieces of
+    an abbreviation together (the segmenter reads "พมจ." as "พม" + "จ.")."""
+    out = []
+    glue_next = False
+    for token in word_tokenize(text, engine="newmm", keep_whitespace=True):
+        if out and not token.isspace() and (glue_next or token[0] in _CLOSING or _abbreviation_piece(out[-1], token)):
+            out[-1] += token
+        else:
+            out.append(token)
+        glue_next = not token.isspace() and token[-1] in _OPENING
+    return tuple(out)
+
+
+def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` as ``measure`` (a font's width
+    of a string) counts it, only between Thai words or at spaces; newlines are kept. A
+    single word wider than the line (a long URL) is cut by characters."""
+    out = []
+    for para in str(text).split("\n"):
+        line = ""
+        for word in line_chunks(para):
+            trial = line + word
+            if line and measure(trial) > width:
+                out.append(line.rstrip())
+                line = word.lstrip()
+            else:
+                line = trial
+            while measure(line.rstrip()) > width and len(line) > 1:
+                cut = len(line)
+                while cut > 1 and measure(line[:cut]) > width:
+                    cut -= 1
+                out.append(line[:cut])
+                line = line[cut:]
+        out.append(line.rstrip())
+    return out
