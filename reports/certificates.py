@@ -9,7 +9,7 @@ import segno
 from django.db import IntegrityError, transaction
 
 from assessments.models import POST, Attempt, TrainingSession
-from volunteerkm.thai import be_year, thai_date, thai_digits
+from volunteerkm.thai import be_year, thai_date
 
 from .models import Certificate
 from .pdfkit import ACCENT, FONT, INK, MUTED, ThaiPDF
@@ -111,7 +111,7 @@ def _page(pdf: ThaiPDF, cert: Certificate, base_url: str):
     pdf.set_xy(qx - 8, qy + size)
     pdf.cell(size + 16, 5, "สแกนเพื่อตรวจสอบวุฒิบัตร", align="C")
     pdf.set_xy(24, h - 32)
-    pdf.cell(80, 5, f"เลขที่ {thai_digits(cert.number)}")
+    pdf.cell(80, 5, f"เลขที่ {cert.number}")
     pdf.set_text_color(*INK)
 
 

@@ -3,7 +3,8 @@ vowels and tone marks sit where they belong), line breaking between Thai words, 
 and bar charts drawn with fpdf2's own primitives.
 
 The layout follows the look of Thai government documents: A4, Sarabun, margins of
-3 cm left and 2 cm right, page numbers in Thai digits centred at the top from page 2.
+3 cm left and 2 cm right, page numbers centred at the top from page 2. Numbers are in the
+site's one digit style (volunteerkm.thai.DIGITS).
 """
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ from pathlib import Path
 from django.conf import settings
 from fpdf import FPDF
 from pythainlp.tokenize import word_tokenize
-
-from volunteerkm.thai import thai_digits
 
 FONT_DIR = Path(settings.BASE_DIR) / "volunteerkm" / "static" / "fonts"
 FONT = "Sarabun"
@@ -70,7 +69,7 @@ class ThaiPDF(FPDF):
         if self.numbered and self.page_no() > 1:
             self.set_font(FONT, "", 12)
             self.set_y(10)
-            self.cell(0, 6, f"- {thai_digits(self.page_no())} -", align="C")
+            self.cell(0, 6, f"- {self.page_no()} -", align="C")
             self.set_y(self.t_margin)
             self.set_font(FONT, "", 14)
 
@@ -184,7 +183,7 @@ class ThaiPDF(FPDF):
         self.set_xy(self.l_margin, y + 7)
 
     def grouped_bars(self, categories, series, colours, height: float = 60, max_value: float | None = None,
-                     value_format=lambda v: thai_digits(v), axis_label: str = "", size: float = 10):
+                     value_format=str, axis_label: str = "", size: float = 10):
         """Vertical bars, one group per category, one bar per series; values above bars."""
         self.ensure(height + 16)
         top = self.get_y() + 2
@@ -231,7 +230,7 @@ class ThaiPDF(FPDF):
         self.ln(2)
 
     def hbars(self, labels, series, colours, max_value: float = 100, label_width: float = 62,
-              value_format=lambda v: thai_digits(f"{v:.0f}") + "%", size: float = 11, bar_h: float = 4.2,
+              value_format=lambda v: f"{v:.0f}%", size: float = 11, bar_h: float = 4.2,
               label_colours=None):
         """Horizontal bars, one row per label with a bar per series (e.g. before/after)."""
         bar_area = self.epw - label_width - 16

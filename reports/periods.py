@@ -7,13 +7,11 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from volunteerkm.thai import thai_digits
-
 
 @dataclass(frozen=True)
 class Period:
     """A span of training dates, inclusive. ``fiscal`` makes one from a Thai government fiscal
-    year in the Buddhist Era (ปีงบประมาณ ๒๕๖๙ = 1 Oct 2025 – 30 Sep 2026)."""
+    year in the Buddhist Era (ปีงบประมาณ 2569 = 1 Oct 2025 – 30 Sep 2026)."""
 
     start: date | None = None
     end: date | None = None
@@ -25,12 +23,12 @@ class Period:
             return cls()
         ce = be_year - 543
         start, end = date(ce - 1, 10, 1), date(ce, 9, 30)
-        label = f"ปีงบประมาณ {thai_digits(be_year)}"
+        label = f"ปีงบประมาณ {be_year}"
         if quarter in (1, 2, 3, 4):
             y, m = [(ce - 1, 10), (ce, 1), (ce, 4), (ce, 7)][quarter - 1]
             start = date(y, m, 1)
             end = date(y + (m + 3 > 12), (m + 3 - 1) % 12 + 1, 1) - timedelta(days=1)
-            label += f" ไตรมาส {thai_digits(quarter)}"
+            label += f" ไตรมาส {quarter}"
         return cls(start, end, label)
 
     def sessions(self, qs):

@@ -10,7 +10,7 @@ from search.api import router as search_router
 api = NinjaAPI(
     title="volunteer-km API",
     version="1",
-    description="API อ่านข้อมูลคลังความรู้ระเบียบ อพม. พ.ศ. ๒๕๖๔ และค้นหา",
+    description="API อ่านข้อมูลคลังความรู้ระเบียบ อพม. พ.ศ. 2564 และค้นหา",
     urls_namespace="api",
 )
 api.add_router("/", knowledge_router)

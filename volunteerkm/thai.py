@@ -12,7 +12,8 @@ from pythainlp.util import arabic_digit_to_thai_digit, thai_digit_to_arabic_digi
 from pythainlp.util import normalize as pythainlp_normalize
 from pythainlp.util.date import thai_abbr_months, thai_full_months
 
-__all__ = ["BE_OFFSET", "MONTHS", "MONTHS_SHORT", "be_year", "compact", "fold_digits", "normalize", "thai_date",
+__all__ = ["BE_OFFSET", "DIGITS", "MONTHS", "MONTHS_SHORT", "be_year", "compact", "fold_digits", "normalize",
+           "thai_date",
            "thai_digits", "thai_month_year"]
 
 BE_OFFSET = 543
@@ -81,8 +82,15 @@ def be_year(value) -> int:
     return value.year + BE_OFFSET
 
 
-def thai_date(value, digits: str = "thai") -> str:
-    """'24 พฤศจิกายน พ.ศ. ๒๕๖๙' — the date form of Thai official documents."""
+# The site writes numbers in one digit style everywhere — pages, Excel files, PDFs and
+# certificates: Arabic digits (the knowledge files, join codes, phone numbers and phone
+# keyboards all use them). Thai digits typed by people are still read (fold_digits).
+DIGITS = "arabic"
+
+
+def thai_date(value, digits: str = DIGITS) -> str:
+    """'24 พฤศจิกายน พ.ศ. 2569' — the date form of Thai official documents, in the site's
+    digit style (`digits="thai"` gives '๒๔ พฤศจิกายน พ.ศ. ๒๕๖๙')."""
     if value is None:
         return ""
     if isinstance(value, date) and not isinstance(value, datetime):
@@ -92,5 +100,5 @@ def thai_date(value, digits: str = "thai") -> str:
 
 
 def thai_month_year(value) -> str:
-    """'พ.ย. ๖๙' — a month on a chart axis: short month name, last two BE digits."""
-    return f"{MONTHS_SHORT[value.month - 1]} {thai_digits(str(be_year(value))[-2:])}"
+    """'พ.ย. 69' — a month on a chart axis: short month name, last two BE digits."""
+    return f"{MONTHS_SHORT[value.month - 1]} {str(be_year(value))[-2:]}"
