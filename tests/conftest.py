@@ -4,9 +4,11 @@ and data sets the tests work with. Plain helpers are in helpers.py."""
 import os
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import warnings
 from datetime import date
@@ -158,6 +160,68 @@ def trainer_account(orm_beside_playwright, live_server_url, django_db_blocker):
         unit.delete()
         user.delete()
         connections.close_all()  # so that the test database can be dropped at the end
+
+
+# A training room on the real server -------------------------------------------------------
+
+@pytest.fixture
+def room_server(django_db_setup):
+    """`make run HOST=0.0.0.0` on the test database; the room's address allowed."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url_of_test_db(), "DEBUG": "false",
+           "ALLOWED_HOSTS": "192.168.1.20,127.0.0.1,localhost", "SITE_URL": ""}
+    proc = subprocess.Popen(["make", "run", "HOST=0.0.0.0", f"PORT={port}", "WORKERS=2"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines, listening = [], threading.Event()
+
+    def read():  # keeps the pipe drained for as long as the server runs
+        for line in proc.stdout:
+            lines.append(line)
+            if "Listening at: http://0.0.0.0:" in line:
+                listening.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    if not listening.wait(timeout=180):
+        os.killpg(proc.pid, signal.SIGTERM)
+        pytest.fail("make run ไม่เริ่มเซิร์ฟเวอร์:\n" + "".join(lines[-20:]))
+    yield port
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=20)
+
+
+@pytest.fixture
+def room_trainer(orm_beside_playwright, django_db_blocker):
+    with django_db_blocker.unblock():
+        unit = Unit.objects.create(code="pmj-room-test", name="สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดแพร่",
+                                   short_name="พมจ.แพร่", province="แพร่")
+        user = get_user_model().objects.create_user("trainer-phrae", password=TRAINER_PASSWORD)
+        Membership.objects.create(user=user, unit=unit)
+    yield unit, user
+    with django_db_blocker.unblock():
+        from django.db import models
+
+        sessions = TrainingSession.objects.filter(unit=unit)
+        attempts = Attempt.objects.filter(session__in=sessions)
+        for rel in Attempt._meta.related_objects:
+            if rel.on_delete is models.PROTECT and rel.related_model._meta.app_label != "assessments":
+                rel.related_model.objects.filter(**{f"{rel.field.name}__in": attempts}).delete()
+        from reports.models import SectionSummary, SessionSummary
+
+        SessionSummary.objects.filter(session__in=sessions).delete()
+        SectionSummary.objects.filter(session__in=sessions).delete()
+        attempts.delete()
+        for s in sessions:
+            s.participants.update(merged_into=None)
+            s.participants.all().delete()
+        from accounts.models import AuditEvent
+
+        AuditEvent.objects.filter(unit=unit).delete()
+        sessions.delete()
+        unit.delete()
+        user.delete()
+        from django.db import connections
+
+        connections.close_all()
 
 
 # Training sessions through Django's test client -----------------------------------------
