@@ -73,5 +73,5 @@ def test_gaps_page_is_for_editors_and_lists_what_was_not_found(client):
     client.login(username="km", password="x")
     html = client.get("/search/gaps/").content.decode()
     no_result, unopened = html.split("พบผลลัพธ์ แต่ไม่มีใครเปิดอ่าน")
-    assert "ฟุตบอลโลก" in no_result and "<td>๒</td>" in no_result
+    assert "ฟุตบอลโลก" in no_result and "<td>2</td>" in no_result
     assert "เครื่องแบบ" in unopened and "ฟุตบอลโลก" not in unopened
