@@ -98,19 +98,20 @@ class Question(models.Model):
         constraints = [
             # An item or a field, never both; neither only when what it tested was removed
             # from the knowledge base (the question is then set back to draft).
-            models.CheckConstraint(condition=Q(item__isnull=True) | Q(field__isnull=True), name="question_tests_one_thing"),
+            models.CheckConstraint(condition=Q(item__isnull=True) | Q(field__isnull=True),
+                                   name="question_tests_one_thing"),
         ]
 
     def __str__(self):
         return f"{self.key}: {self.text[:60]}"
 
-    @property
-    def section(self):
-        return str(self.chapter.number) if self.chapter_id else REPORT_SECTION
-
     def save(self, *args, **kwargs):
         self.chapter_id = self.item.chapter_id if self.item_id else None
         super().save(*args, **kwargs)
+
+    @property
+    def section(self):
+        return str(self.chapter.number) if self.chapter_id else REPORT_SECTION
 
     def source_text(self):
         """Plain text of what the question tests (the item's or the field's body)."""
@@ -269,7 +270,8 @@ class FormQuestion(models.Model):
     """A question of a fixed form, in the form's order (before per-person shuffling)."""
 
     form = models.ForeignKey(TestForm, on_delete=models.CASCADE, related_name="form_questions", verbose_name="แบบทดสอบ")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="form_questions", verbose_name="คำถาม")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="form_questions",
+                                 verbose_name="คำถาม")
     order = models.PositiveSmallIntegerField("ลำดับ", default=0)
 
     class Meta:
@@ -277,6 +279,9 @@ class FormQuestion(models.Model):
         verbose_name_plural = "ข้อคำถามในแบบทดสอบ"
         ordering = ["form", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["form", "question"], name="unique_form_question")]
+
+    def __str__(self):
+        return f"{self.form_id}: {self.order}"
 
 
 class BlueprintRule(models.Model):
@@ -292,6 +297,9 @@ class BlueprintRule(models.Model):
         verbose_name = "ผังข้อสอบ (จำนวนข้อต่อหมวด)"
         verbose_name_plural = "ผังข้อสอบ (จำนวนข้อต่อหมวด)"
         ordering = ["form", "chapter__number"]
+
+    def __str__(self):
+        return f"{self.section}: {self.count}"
 
     @property
     def section(self):
@@ -431,7 +439,8 @@ class Participant(models.Model):
         return salted_hmac("assessments.national_id", digits, algorithm="sha256").hexdigest()
 
     def masked_id(self):
-        return f"x-xxxx-xxxxx-{self.national_id_last4[:2]}-{self.national_id_last4[2:]}" if self.national_id_last4 else ""
+        last4 = self.national_id_last4
+        return f"x-xxxx-xxxxx-{last4[:2]}-{last4[2:]}" if last4 else ""
 
 
 # --- attempts and grading --------------------------------------------------------------
@@ -493,9 +502,11 @@ class Answer(models.Model):
     """One answer of an attempt: which version of which question was shown, at which
     position, which option key was chosen (empty: not answered) and whether it was right."""
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers", verbose_name="ผลการทำแบบทดสอบ")
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers",
+                                verbose_name="ผลการทำแบบทดสอบ")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers", verbose_name="คำถาม")
-    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="answers", verbose_name="ฉบับของคำถาม")
+    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="answers",
+                                verbose_name="ฉบับของคำถาม")
     position = models.PositiveSmallIntegerField("ข้อที่")
     chosen = models.CharField("ตัวเลือกที่ตอบ", max_length=1, blank=True)
     correct = models.BooleanField("ตอบถูก")
@@ -507,12 +518,16 @@ class Answer(models.Model):
         constraints = [models.UniqueConstraint(fields=["attempt", "question"], name="unique_answer_per_question")]
         indexes = [models.Index(fields=["version", "chosen"])]
 
+    def __str__(self):
+        return f"{self.attempt_id}/{self.position}: {self.chosen or '-'}"
+
 
 class SubScore(models.Model):
     """An attempt's score on one chapter (`section` "1"–"7") or on the KM report
     questions (`section` "report", `chapter` empty)."""
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="subscores", verbose_name="ผลการทำแบบทดสอบ")
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="subscores",
+                                verbose_name="ผลการทำแบบทดสอบ")
     section = models.CharField("หมวด", max_length=10)
     chapter = models.ForeignKey(Chapter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                 verbose_name="หมวด (ข้อมูล)")
@@ -524,6 +539,9 @@ class SubScore(models.Model):
         verbose_name_plural = "คะแนนรายหมวด"
         ordering = ["attempt", "section"]
         constraints = [models.UniqueConstraint(fields=["attempt", "section"], name="unique_subscore_section")]
+
+    def __str__(self):
+        return f"{self.attempt_id} {self.section}: {self.score}/{self.max_score}"
 
     @property
     def label(self):
@@ -537,7 +555,8 @@ class Regrade(models.Model):
 
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="regrades", verbose_name="คำถาม")
     from_version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+", verbose_name="ฉบับเดิม")
-    to_version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+", verbose_name="ฉบับที่ใช้ตรวจใหม่")
+    to_version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="ฉบับที่ใช้ตรวจใหม่")
     reason = models.TextField("เหตุผล")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
                            verbose_name="ผู้ปรับคะแนน")
@@ -548,4 +567,7 @@ class Regrade(models.Model):
         verbose_name = "การตรวจให้คะแนนใหม่"
         verbose_name_plural = "การตรวจให้คะแนนใหม่"
         ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.question_id}: {self.from_version_id} → {self.to_version_id}"
 
