@@ -10,7 +10,7 @@ import json
 
 import pytest
 import schemathesis
-from django.test import Client
+from django.test import Client, override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -35,6 +35,14 @@ CSRF = "f" * 32  # an unmasked CSRF secret, sent as cookie and header alike
 schema = schemathesis.openapi.from_dict(json.loads(json.dumps(api.get_openapi_schema())))
 statuses = collections.Counter()
 operations = collections.Counter()
+
+
+@pytest.fixture(autouse=True)
+def no_rate_limits():
+    """The fuzzer sends far more than any phone would; the limits themselves are tested in
+    test_rate_limits.py."""
+    with override_settings(RATELIMIT_ENABLE=False):
+        yield
 
 
 @pytest.fixture(scope="module", autouse=True)

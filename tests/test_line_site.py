@@ -10,7 +10,8 @@ def test_without_a_channel_there_is_nothing_of_line(client, settings):
     settings.LINE_CHANNEL_SECRET = settings.LINE_CHANNEL_ACCESS_TOKEN = ""
     settings.LINE_BASIC_ID = "@volkm"
     home = client.get("/").content.decode()
-    assert "line.me" not in home and "LINE" not in home
+    # The share buttons' "send by LINE" link is for anyone's own chats, not the account.
+    assert "line.me/R/ti/" not in home and "เพิ่มเพื่อน" not in home and "ถามทาง LINE" not in home
     assert client.get("/line/friend.svg").status_code == 404
     assert client.post("/line/webhook", data=b"{}", content_type="application/json").status_code == 404
 
@@ -26,5 +27,5 @@ def test_with_a_channel_the_home_page_and_footer_invite_to_add_the_account(clien
 
 def test_a_channel_without_its_basic_id_has_no_add_friend_link(client, line_api, settings):
     settings.LINE_BASIC_ID = ""
-    assert "line.me" not in client.get("/").content.decode()
+    assert "line.me/R/ti/" not in client.get("/").content.decode()
     assert client.get("/line/friend.svg").status_code == 404
