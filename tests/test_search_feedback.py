@@ -96,8 +96,7 @@ def test_counts_are_on_the_editors_page(client):
                                ("ติดคุกแล้วยังเป็น อพม. ได้ไหม", "answer", "0")]:
         _, logged = search(client, q)
         client.post(f"/search/feedback/{logged.pk}/", {"target": target, "helpful": helpful})
-    User.objects.create_user("km", password="x", is_staff=True)
-    client.login(username="km", password="x")
+    client.force_login(User.objects.create_user("km", password="x", is_staff=True))
     html = client.get("/search/gaps/").content.decode()
     answer_counts = re.search(r"คำตอบตรง:(.*?)</li>", html, re.S).group(1)
     results_counts = re.search(r"ผลค้นหา:(.*?)</li>", html, re.S).group(1)

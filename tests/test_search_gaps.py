@@ -93,8 +93,7 @@ def test_only_editors_who_may_change_items_attach(client):
     dress = Item.objects.get(slug="dress")
     assert client.post("/search/gaps/attach/", {"normalized": ASKED, "item": dress.pk}).status_code == 302
     assert not QueryResolution.objects.exists()  # sent to the login page
-    User.objects.create_user("staff", password="x", is_staff=True)
-    client.login(username="staff", password="x")
+    client.force_login(User.objects.create_user("staff", password="x", is_staff=True))
     assert "แนบกับเรื่องนี้" not in client.get("/search/gaps/").content.decode()
     assert client.post("/search/gaps/attach/", {"normalized": ASKED, "item": dress.pk}).status_code == 403
     assert not QueryResolution.objects.exists() and SearchQuery.objects.filter(normalized=ASKED).exists()
