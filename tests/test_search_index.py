@@ -9,6 +9,13 @@ from search.models import IndexChange
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def own_index(monkeypatch):
+    """Each test starts from an index of its own database: earlier tests' changes were rolled
+    back, and SQLite may give their change-log ids to this test's changes."""
+    monkeypatch.setattr(engine, "_live", engine.LiveIndex())
+
+
 def titles(q, limit=5):
     return [h.doc.title for h in engine.search(q, limit).hits]
 
