@@ -163,7 +163,7 @@ def test_a_whole_training_from_phones(orm_beside_playwright, live_server_url, tr
         assert "กรุณารอผู้จัดอบรม" in page.inner_text("main") or "คุณส่งแบบทดสอบก่อนอบรมแล้ว" in page.inner_text("main")
     screenshot(phones[0][1], "assess-07-waiting")
     projector.wait_for_function(
-        "document.querySelector('#counts').innerText.replace(/\\s+/g, ' ').indexOf('ส่งแบบทดสอบก่อนอบรม 3') >= 0",
+        "document.querySelector('#counts').innerText.replace(/\\s+/g, ' ').indexOf('ส่งก่อนอบรม 3 คน') >= 0",
         timeout=10000)
 
     # The trainer switches to the post-test; the waiting phones move to it by themselves.
