@@ -135,17 +135,16 @@ def orm_beside_playwright(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture
-def trainer_account(orm_beside_playwright, live_server_url, django_db_blocker):
+def committed_trainer(blocker, province, username):
     """A province office and its trainer (password TRAINER_PASSWORD), committed so the real
     server sees them; removed afterwards with everything the training stored."""
-    with django_db_blocker.unblock():
-        unit = Unit.objects.create(code="pmj-browser-test", name="สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดลำปาง",
-                                   short_name="พมจ.ลำปาง", province="ลำปาง")
-        user = get_user_model().objects.create_user("trainer-lampang", password=TRAINER_PASSWORD)
+    with blocker.unblock():
+        unit = Unit.objects.create(code=f"pmj-{username}", name=f"สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัด{province}",
+                                   short_name=f"พมจ.{province}", province=province)
+        user = get_user_model().objects.create_user(username, password=TRAINER_PASSWORD)
         Membership.objects.create(user=user, unit=unit)
     yield unit, user
-    with django_db_blocker.unblock():
+    with blocker.unblock():
         sessions = TrainingSession.objects.filter(unit=unit)
         attempts = Attempt.objects.filter(session__in=sessions)
         # What other apps made from these results (e.g. certificates) goes first.
@@ -160,6 +159,12 @@ def trainer_account(orm_beside_playwright, live_server_url, django_db_blocker):
         unit.delete()
         user.delete()
         connections.close_all()  # so that the test database can be dropped at the end
+
+
+@pytest.fixture
+def trainer_account(orm_beside_playwright, live_server_url, django_db_blocker):
+    """The trainer of Lampang, for the browser tests on the real server."""
+    yield from committed_trainer(django_db_blocker, "ลำปาง", "trainer-lampang")
 
 
 # A training room on the real server -------------------------------------------------------
@@ -191,37 +196,8 @@ def room_server(django_db_setup):
 
 @pytest.fixture
 def room_trainer(orm_beside_playwright, django_db_blocker):
-    with django_db_blocker.unblock():
-        unit = Unit.objects.create(code="pmj-room-test", name="สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดแพร่",
-                                   short_name="พมจ.แพร่", province="แพร่")
-        user = get_user_model().objects.create_user("trainer-phrae", password=TRAINER_PASSWORD)
-        Membership.objects.create(user=user, unit=unit)
-    yield unit, user
-    with django_db_blocker.unblock():
-        from django.db import models
-
-        sessions = TrainingSession.objects.filter(unit=unit)
-        attempts = Attempt.objects.filter(session__in=sessions)
-        for rel in Attempt._meta.related_objects:
-            if rel.on_delete is models.PROTECT and rel.related_model._meta.app_label != "assessments":
-                rel.related_model.objects.filter(**{f"{rel.field.name}__in": attempts}).delete()
-        from reports.models import SectionSummary, SessionSummary
-
-        SessionSummary.objects.filter(session__in=sessions).delete()
-        SectionSummary.objects.filter(session__in=sessions).delete()
-        attempts.delete()
-        for s in sessions:
-            s.participants.update(merged_into=None)
-            s.participants.all().delete()
-        from accounts.models import AuditEvent
-
-        AuditEvent.objects.filter(unit=unit).delete()
-        sessions.delete()
-        unit.delete()
-        user.delete()
-        from django.db import connections
-
-        connections.close_all()
+    """The trainer of Phrae, for the training room test."""
+    yield from committed_trainer(django_db_blocker, "แพร่", "trainer-phrae")
 
 
 # Training sessions through Django's test client -----------------------------------------
