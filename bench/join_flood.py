@@ -7,11 +7,12 @@ It starts gunicorn on 127.0.0.1 on a fresh database (as bench/training_day.py do
 sends, from 127.0.0.1:
 
 1. --joins joins of made-up people into one session, --concurrency at a time;
-2. --guesses lookups of made-up join codes;
+2. --guesses lookups of made-up join codes (last: past the misses allowed, the address may
+   look up no code until the window ends);
 
 while a room of --room phones joins another session from another loopback address
-(127.0.0.2, a school behind its own NAT), and then the flooding address joins a third
-session. Printed: how many of each were accepted and refused (429), how fast, the latency
+(127.0.0.2, a school behind its own NAT); the flooding address then joins a third session,
+and last it guesses codes. Printed: how many of each were accepted and refused (429), how fast, the latency
 of each, the Retry-After given, and whether the room and the third session were served.
 Loopback only; every loop is bounded.
 """
@@ -115,10 +116,14 @@ async def flood(args, port, codes):
         many(args.joins, args.concurrency, fake_join), many(args.room, 4, room_join))
     summary("join flood, one address, one session", joins, join_secs)
     summary("the room on its own address, meanwhile", room, room_secs)
-    guesses, guess_secs = await many(args.guesses, args.concurrency, guess)
-    summary("code guessing, one address", guesses, guess_secs)
     after = [await send(port, "POST", f"/api/assessments/sessions/{third}/join", join_body("ผู้จัดอบรมอีกคน", "third-1"))]
     summary("the flooding address joining another session afterwards", after, after[0][2])
+    guesses, guess_secs = await many(args.guesses, args.concurrency, guess)
+    summary("code guessing, one address", guesses, guess_secs)
+    # Past the misses allowed, the address may not look codes up at all until the window
+    # ends, a right one included (submissions of people already in are not held back).
+    blocked = await send(port, "GET", f"/api/assessments/sessions/{third}")
+    summary("the guessing address looking up a real code afterwards", [blocked], blocked[2])
     return joins, room, guesses, after
 
 
@@ -126,6 +131,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     args = parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="join-flood-"))
+    os.environ["CACHE_KEY_PREFIX"] = tmp.name  # counters of this run only, in a shared Redis
     server = None
     try:
         args.sessions = 3

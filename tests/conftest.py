@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 import warnings
 from datetime import date
 from pathlib import Path
@@ -96,11 +97,19 @@ def gunicorn(**env):
         proc.kill()
         worker.kill()
         pytest.fail("เซิร์ฟเวอร์ทดสอบไม่เริ่มทำงานภายใน 30 วินาที")
+    # The first page a worker serves loads the search index and the caches; on a loaded
+    # machine that may take longer than a browser test's own timeout, so it is done here.
+    for _ in range(2):  # one request per worker, most likely
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=180).read()
     yield f"http://127.0.0.1:{port}", proc, worker
     for p in (proc, worker):
         p.terminate()
     for p in (proc, worker):
-        p.wait(timeout=10)
+        try:
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a loaded machine: do not leave it running
+            p.kill()
+            p.wait()
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ question not on the ticket, an option the question does not have)."""
 import json
 import re
 
+from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,6 +36,7 @@ fuzz = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 @fuzz
 @given(body=st.binary(max_size=300) | json_values.map(lambda v: json.dumps(v).encode()))
 def test_any_body_is_refused_in_thai(open_test, body):
+    cache.clear()  # each example is a first try: the limit on resends is tested in test_rate_limits.py
     phone, code, _, _ = open_test
     response = phone.post(f"{API}/sessions/{code}/submit", body, content_type="application/json")
     assert_refused_in_thai_and_nothing_stored(response)
@@ -43,6 +45,7 @@ def test_any_body_is_refused_in_thai(open_test, body):
 @fuzz
 @given(data=st.data())
 def test_a_submission_with_one_thing_wrong_is_refused_in_thai(open_test, data):
+    cache.clear()  # each example is a first try: the limit on resends is tested in test_rate_limits.py
     phone, code, ticket, options = open_test
     answers = {qid: data.draw(st.sampled_from(keys)) for qid, keys in options.items()}
     body = {"ticket": ticket, "idempotency_key": "fuzz-submission-0001", "answers": answers}

@@ -138,7 +138,8 @@ def test_a_whole_training_from_phones(orm_beside_playwright, live_server_url, tr
     context.set_offline(True)
     choose(page, dict(list(answers.items())[6:]))
     page.click("#send")
-    page.wait_for_function("document.getElementById('status').textContent.indexOf('ยังส่งไม่สำเร็จ') >= 0")
+    # (locators, not wait_for_function: the page's CSP forbids the eval that polling a string needs)
+    page.locator("#status", has_text="ยังส่งไม่สำเร็จ").wait_for()
     assert "คำตอบยังเก็บอยู่ในเครื่อง" in page.inner_text("#status")
     screenshot(page, "assess-06-offline")
     screenshot(page, "assess-06-offline-screen", full_page=False)
@@ -162,9 +163,7 @@ def test_a_whole_training_from_phones(orm_beside_playwright, live_server_url, tr
         page.goto(base + f"/j/{code}/test/")
         assert "กรุณารอผู้จัดอบรม" in page.inner_text("main") or "คุณส่งแบบทดสอบก่อนอบรมแล้ว" in page.inner_text("main")
     screenshot(phones[0][1], "assess-07-waiting")
-    projector.wait_for_function(
-        "document.querySelector('#counts').innerText.replace(/\\s+/g, ' ').indexOf('ส่งแบบทดสอบก่อนอบรม 3') >= 0",
-        timeout=10000)
+    projector.locator("#counts", has_text=re.compile(r"ส่งแบบทดสอบก่อนอบรม\s*3\s*คน")).wait_for(timeout=10000)
 
     # The trainer switches to the post-test; the waiting phones move to it by themselves.
     desk.click("text=เปิดแบบทดสอบหลังอบรม")

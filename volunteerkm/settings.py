@@ -127,7 +127,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["REDIS_URL"]}}
+                          "LOCATION": os.environ["REDIS_URL"],
+                          # several installations (or benchmark runs) may share one Redis
+                          "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "")}}
     # Django's own Redis cache increments atomically (INCRBY); django-ratelimit only
     # knows django-redis by name.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
