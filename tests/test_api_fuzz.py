@@ -50,11 +50,13 @@ def counts(request):
     """Print what was sent and how it was answered, after the module."""
     yield
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter and operations:
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter and capture and operations:
         server_errors = sum(n for status, n in statuses.items() if status >= 500)
-        reporter.write_line(
-            f"\nschemathesis: {sum(operations.values())} requests over {len(operations)} operations; "
-            f"statuses {dict(sorted(statuses.items()))}; 5xx: {server_errors}")
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(
+                f"\nschemathesis: {sum(operations.values())} requests over {len(operations)} operations; "
+                f"statuses {dict(sorted(statuses.items()))}; 5xx: {server_errors}")
 
 
 @pytest.fixture

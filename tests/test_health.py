@@ -21,6 +21,7 @@ def test_health_page_is_thai_for_people():
     response = Client().get("/health/", HTTP_ACCEPT="text/html")
     html = response.content.decode()
     assert response.status_code == 200 and "สถานะระบบ" in html and "ทำงานปกติ" in html
+    assert all(name in html for name in ("ฐานข้อมูล", "แคช", "พื้นที่ดิสก์"))
     assert "<style" not in html and "<script" not in html  # no inline style or script (CSP)
 
 
