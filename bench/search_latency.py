@@ -98,7 +98,8 @@ def index_alone(real, n, queries):
     print(f"{'method':40} {'build s':>8} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'cpu p95':>8}")
     print(f"{'ours (words+bigrams BM25, tantivy)':40} {ours_build:8.1f} {ours_p50:8.2f} {ours_p95:8.2f} "
           f"{ours_c50:8.2f} {ours_c95:8.2f}")
-    print(f"{'SQLite FTS5 trigram bm25':40} {fts_build:8.1f} {fts_p50:8.2f} {fts_p95:8.2f} {fts_c50:8.2f} {fts_c95:8.2f}")
+    print(f"{'SQLite FTS5 trigram bm25':40} {fts_build:8.1f} {fts_p50:8.2f} {fts_p95:8.2f} "
+          f"{fts_c50:8.2f} {fts_c95:8.2f}")
 
 
 def store_items(real, n):
