@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import SearchClick, SearchQuery
+from .models import QueryResolution, SearchClick, SearchFeedback, SearchQuery
 
 
 class SearchClickInline(admin.TabularInline):
@@ -24,4 +24,34 @@ class SearchQueryAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SearchFeedback)
+class SearchFeedbackAdmin(admin.ModelAdmin):
+    """Read only: what people said of results and answers (no personal data is kept)."""
+
+    list_display = ["query", "target", "helpful", "comment", "created_at"]
+    list_filter = ["target", "helpful", "created_at"]
+    search_fields = ["query__q", "comment"]
+    readonly_fields = ["query", "target", "helpful", "comment", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QueryResolution)
+class QueryResolutionAdmin(admin.ModelAdmin):
+    """Editors resolve questions on the gaps page; deleting a resolution here puts the
+    question back on the list."""
+
+    list_display = ["normalized", "action", "item", "decided_by", "decided_at"]
+    list_filter = ["action"]
+    search_fields = ["normalized"]
+    readonly_fields = ["normalized", "action", "item", "decided_by", "decided_at"]
+
+    def has_add_permission(self, request):
         return False
