@@ -83,14 +83,14 @@ def digest(answers: dict) -> str:
 
 # --- the database and the server ----------------------------------------------------------------
 
-def prepare_database(args, tmp: Path):
+def prepare_database(args, tmp: Path, name="volunteerkm_training_day"):
+    """A fresh database: a file under `tmp`, or the PostgreSQL database `name` (dropped first)."""
     if args.db == "sqlite":
         url = f"sqlite:///{tmp / 'training-day.sqlite3'}"
     else:
         import psycopg
 
         parts = urlsplit(args.pg_url)
-        name = "volunteerkm_training_day"
         with psycopg.connect(args.pg_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
