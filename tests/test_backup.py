@@ -66,17 +66,20 @@ def someone_writing(committed, django_db_blocker):
     """Another connection in the middle of a write (not yet committed) while the backup runs."""
     db = settings.DATABASES["default"]
     table = SearchQuery._meta.db_table
-    row = f"INSERT INTO {table} (q, normalized, result_count, source, created_at) VALUES ('{UNCOMMITTED}', " \
-          f"'{UNCOMMITTED}', 0, 'web', CURRENT_TIMESTAMP)"
+    row = f"INSERT INTO {table} (q, normalized, result_count, answered, source, created_at) " \
+          f"VALUES ('{UNCOMMITTED}', '{UNCOMMITTED}', 0, FALSE, 'web', CURRENT_TIMESTAMP)"
     if SQLITE:
         other = sqlite3.connect(db["NAME"], isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
     else:
         other = psycopg.connect(dbname=db["NAME"], **pg_params())
-    other.execute(row)
-    yield
-    other.rollback()
-    other.close()
+    try:
+        other.execute(row)
+        yield
+    finally:
+        # never leave the test database locked for the tests that follow
+        other.rollback()
+        other.close()
     with django_db_blocker.unblock():
         connections.close_all()
 

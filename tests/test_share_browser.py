@@ -16,7 +16,9 @@ def open_qr(page):
     page.get_by_text("คิวอาร์โค้ดของหน้านี้").click()
     qr = page.locator(".share-qr img")
     qr.wait_for(state="visible")
-    page.wait_for_function("document.querySelector('.share-qr img').naturalWidth > 0")
+    # (not wait_for_function: the page's CSP forbids the eval that polling a string needs)
+    expect(qr).to_have_js_property("complete", True)
+    assert qr.evaluate("img => img.naturalWidth") > 0
     return qr
 
 
