@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connections, models
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import AuditEvent, Membership, Unit
 from assessments.models import POST, PRE, Attempt, Participant, Question, QuestionVersion, TestForm, TrainingSession
@@ -417,6 +418,9 @@ def committed(django_db_setup, django_db_blocker):
         cert = certificates.issue(s)[0]
         yield {"session": s, "trainer": trainer, "cert": cert}
         # remove everything this module committed, children first
+        jobs = [str(pk) for pk in ExportJob.objects.filter(user=trainer).values_list("pk", flat=True)]
+        DBTaskResult.objects.filter(pk__in=[t.pk for t in DBTaskResult.objects.filter(task_path="reports.jobs.export")
+                                            if t.args_kwargs["args"][0] in jobs]).delete()
         ExportJob.objects.filter(user=trainer).delete()
         Certificate.objects.filter(session=s).delete()
         SessionSummary.objects.filter(session=s).delete()

@@ -21,6 +21,8 @@ FOLLOWERS = [f"U{n:032x}" for n in range(1, 4)]
 @pytest.fixture
 def committed(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        # tasks other tests left committed would run in this test's worker too
+        DBTaskResult.objects.all().delete()
         editor = get_user_model().objects.create_superuser("news-editor", password="x")
         yield editor
         NewsAnnouncement.objects.all().delete()

@@ -62,7 +62,8 @@ def test_a_question_over_http_and_a_double_delivery_answered_once(line_server, c
     assert deliver(base, {**event, "replyToken": "x"}).status_code == 200 and len(api.replies()) == 1
 
 
-def test_the_add_friend_box_on_a_phone_and_a_desktop(line_server, browser, phone):
+def test_the_add_friend_box_on_a_phone_and_a_desktop(line_server, browser, phone_page):
+    phone = phone_page
     base, _ = line_server
     phone.goto(base + "/")
     box = phone.locator("section.line-friend")
