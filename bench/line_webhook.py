@@ -146,7 +146,7 @@ def main():
     tmp = Path(tempfile.mkdtemp(prefix="line-webhook-"))
     server, api = None, None
     try:
-        url = td.prepare_database(args, tmp)
+        url = td.prepare_database(args, tmp, purpose="line_webhook")
         (tmp / "static").mkdir(exist_ok=True)  # whitenoise looks for STATIC_ROOT under VAR_DIR
         from outreach.line.standin import StandIn
 

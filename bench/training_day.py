@@ -87,7 +87,8 @@ def digest(answers: dict) -> str:
 
 # --- the database and the server ----------------------------------------------------------------
 
-def prepare_database(args, tmp: Path):
+def prepare_database(args, tmp: Path, purpose="training_day"):
+    """A fresh database: a file under `tmp`, or a PostgreSQL database for `purpose` (dropped first)."""
     if args.db == "sqlite":
         url = f"sqlite:///{tmp / 'training-day.sqlite3'}"
     else:
@@ -96,7 +97,7 @@ def prepare_database(args, tmp: Path):
         parts = urlsplit(args.pg_url)
         # Named after the given database, so that benches run from different databases on
         # one server do not drop each other's.
-        name = f"{parts.path.strip('/') or 'volunteerkm'}_training_day"
+        name = f"{parts.path.strip('/') or 'volunteerkm'}_{purpose}"
         with psycopg.connect(args.pg_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
