@@ -5,8 +5,10 @@ edit is searchable in every process at its next query. A change to the glossary 
 thesaurus needs a rebuild: a large index is rebuilt in a background thread while the old
 one keeps answering (edits meanwhile are applied to both); a small one, which takes less
 than a second, is rebuilt at once."""
+import os
 import threading
 import time
+from contextlib import contextmanager
 
 from django.db import close_old_connections, connection
 from django.db.models import Max, Q
@@ -23,6 +25,7 @@ from .models import IndexChange
 # again until they are this old, and applied once.
 LATE_COMMIT = timezone.timedelta(seconds=60)
 BACKGROUND_REBUILD_MIN_DOCS = 200  # smaller indexes rebuild at once (under a second)
+MAX_YIELD = 0.2  # seconds a background rebuild waits for queries to finish before going on
 
 
 def _item_doc(item):
@@ -54,10 +57,10 @@ def documents_for(keys):
     return docs, [k for k in keys if k not in present]
 
 
-def build_index() -> SearchIndex:
+def build_index(pause=None) -> SearchIndex:
     glossary = [(t.abbr, t.full) for t in GlossaryTerm.objects.all()]
     synonyms = [g.word_list() for g in SynonymGroup.objects.all()]
-    return SearchIndex(documents(), glossary, synonyms)
+    return SearchIndex(documents(), glossary, synonyms, pause=pause)
 
 
 class LiveIndex:
@@ -71,6 +74,25 @@ class LiveIndex:
         self.lock = threading.Lock()
         self.rebuild = None  # the background rebuild running, if any
         self.during_rebuild = set()  # keys applied while it runs, to apply to the new index too
+        self.queries = 0  # queries being answered now (a background rebuild waits for them)
+        self.idle = threading.Condition()
+
+    @contextmanager
+    def answering(self):
+        with self.idle:
+            self.queries += 1
+        try:
+            yield
+        finally:
+            with self.idle:
+                self.queries -= 1
+                self.idle.notify_all()
+
+    def let_queries_go_first(self):
+        """Called by a background rebuild between batches: it waits while queries are
+        answered (Python runs one thread at a time), but not for ever."""
+        with self.idle:
+            self.idle.wait_for(lambda: self.queries == 0, timeout=MAX_YIELD)
 
     def current(self) -> SearchIndex:
         with self.lock:
@@ -142,7 +164,7 @@ class LiveIndex:
             self.rebuild.again = True  # a newer "*" arrived: build once more when done
             return
         self.during_rebuild = set()
-        self.rebuild = _Rebuild()
+        self.rebuild = _Rebuild(self.let_queries_go_first)
         self.rebuild.start()
 
     def _finish_rebuild(self):
@@ -161,17 +183,22 @@ class LiveIndex:
 
 
 class _Rebuild(threading.Thread):
-    def __init__(self):
+    def __init__(self, pause):
         super().__init__(name="search-rebuild", daemon=True)
+        self.pause = pause
         self.result = None
         self.again = False
         self.seconds = None
 
     def run(self):
         started = time.perf_counter()
+        try:  # the processor goes to the thread answering queries first
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        except (AttributeError, OSError):
+            pass
         close_old_connections()
         try:
-            self.result = build_index()
+            self.result = build_index(self.pause)
         finally:
             connection.close()  # this thread's own connection
             self.seconds = time.perf_counter() - started
@@ -184,5 +211,11 @@ def current_index() -> SearchIndex:
     return _live.current()
 
 
+def answering():
+    """Wrap queries made on current_index() directly, so a background rebuild waits for them."""
+    return _live.answering()
+
+
 def search(q: str, limit: int = 10):
-    return current_index().search(q, limit)
+    with _live.answering():
+        return _live.current().search(q, limit)

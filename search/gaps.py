@@ -62,11 +62,12 @@ def gaps(request):
     since = timezone.now() - timezone.timedelta(days=DAYS)
     rows = list(unanswered(since)[:ROWS])
     item_urls = {i.get_absolute_url(): i.pk for i in Item.objects.select_related("chapter__report")}
-    index = engine.current_index()
-    for row in rows:
-        # The item search ranks first for the question is offered first.
-        hits = index.search(row["normalized"], 1).hits
-        row["suggested"] = item_urls.get(hits[0].doc.url) if hits else None
+    with engine.answering():
+        index = engine.current_index()
+        for row in rows:
+            # The item search ranks first for the question is offered first.
+            hits = index.search(row["normalized"], 1).hits
+            row["suggested"] = item_urls.get(hits[0].doc.url) if hits else None
     counts, comments = feedback_counts(since)
     totals = SearchQuery.objects.filter(created_at__gte=since).aggregate(
         all=Count("id"), empty=Count("id", filter=Q(result_count=0)))

@@ -154,7 +154,9 @@ class _Part:
 
 
 class SearchIndex:
-    def __init__(self, docs, glossary=(), synonym_groups=()):
+    def __init__(self, docs, glossary=(), synonym_groups=(), pause=None):
+        """`pause`, if given, is called between batches of documents: a build in the
+        background lets queries go first."""
         self.analyzer = Analyzer(glossary, synonym_groups)
         self.docs = {}
         self.short_words = {}
@@ -163,7 +165,9 @@ class SearchIndex:
         # vocabulary for what people ask, beside the regulation's words in its body.
         self.part = _Part(("title", "body", "questions"))
         self._write_lock = threading.Lock()
-        for doc in docs:
+        for n, doc in enumerate(docs):
+            if pause and n % 16 == 0:
+                pause()
             self._add(doc)
         self.part.commit()
 
