@@ -8,7 +8,7 @@ than a second, is rebuilt at once."""
 import os
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from django.db import close_old_connections, connection
 from django.db.models import Max, Q
@@ -192,10 +192,8 @@ class _Rebuild(threading.Thread):
 
     def run(self):
         started = time.perf_counter()
-        try:  # the processor goes to the thread answering queries first
+        with suppress(AttributeError, OSError):  # the processor goes to the thread answering queries first
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-        except (AttributeError, OSError):
-            pass
         close_old_connections()
         try:
             self.result = build_index(self.pause)
