@@ -23,7 +23,9 @@ from .snippets import snippet
 # Ranking weights, chosen by bench/search_quality.py on the dev, extra and first held-out sets.
 WORD_WEIGHT = 0.7  # the rest goes to character bigrams
 TITLE_BOOST = 2.5
-QUESTION_BOOST = 1.0  # the questions people ask about an item, written as they ask them
+# The questions people ask about an item count mostly through what they let it match
+# (coverage, below); as a scored field, a little.
+QUESTION_BOOST = 0.15
 SYNONYM_TIE_BREAKER = 0.3  # of the other synonyms a document also uses, this share counts
 MIN_GRAM_COVERAGE = 0.6  # a hit that matches no word must contain this share of the query's bigrams
 MIN_SHARE_OF_TOP = 0.15  # hits scoring below this share of the best hit are noise
@@ -37,7 +39,8 @@ IDF_POWER = 0.5  # 0: everything asked weighs the same; 1: rarer words weigh mor
 COMMON_GRAM_SHARE = 0.5  # bigrams in more than this share of documents barely rank but cost the most
 FIELD_WEIGHT = 0.6  # a KM-report field against a regulation item, unless the KM project is asked about
 # Words that ask about the KM project itself (its team, report, method), not the regulation.
-KM_PROJECT_TERMS = frozenset({"km", "กอส", "รายงาน", "โครงการ", "การจัดการความรู้", "องค์ความรู้"})
+KM_PROJECT_TERMS = frozenset({"km", "กอส", "รายงาน", "โครงการ", "การจัดการความรู้", "องค์ความรู้",
+                              "แบบทดสอบ", "ข้อสอบ"})  # the KM project's own tests (report field 11)
 
 
 @dataclass(frozen=True)
@@ -208,7 +211,8 @@ class SearchIndex:
             return results
         boosts = {"title": TITLE_BOOST, "body": 1.0, "questions": QUESTION_BOOST}
         found = self.part.scores(analysed, boosts, limit * 2 + 10)
-        about_km = bool(KM_PROJECT_TERMS & set(analysed.words))
+        said = set(analysed.words) | {t for group in analysed.synonyms for t in group if isinstance(t, str)}
+        about_km = bool(KM_PROJECT_TERMS & said)
         asked = self._asked(analysed)
         asked_total = sum(idf for idf, _ in asked)
         candidates = []
