@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from volunteerkm.admin import ReadOnlyAdmin
 
-from .models import SearchClick, SearchFeedback, SearchQuery
+from .models import QueryResolution, SearchClick, SearchFeedback, SearchQuery
 
 
 class SearchClickInline(admin.TabularInline):
@@ -36,3 +36,17 @@ class SearchFeedbackAdmin(ReadOnlyAdmin):
     list_display = ["query", "target", "helpful", "comment", "created_at"]
     list_filter = ["target", "helpful", "query__source", "created_at"]
     search_fields = ["query__q", "comment"]
+
+
+@admin.register(QueryResolution)
+class QueryResolutionAdmin(admin.ModelAdmin):
+    """Editors resolve questions on the gaps page; deleting a resolution here puts the
+    question back on the list."""
+
+    list_display = ["normalized", "action", "item", "decided_by", "decided_at"]
+    list_filter = ["action"]
+    search_fields = ["normalized"]
+    readonly_fields = ["normalized", "action", "item", "decided_by", "decided_at"]
+
+    def has_add_permission(self, request):
+        return False
