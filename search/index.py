@@ -28,7 +28,8 @@ TITLE_BOOST = 2.5
 QUESTION_BOOST = 0.15
 SYNONYM_TIE_BREAKER = 0.3  # of the other synonyms a document also uses, this share counts
 MIN_GRAM_COVERAGE = 0.6  # a hit that matches no word must contain this share of the query's bigrams
-MIN_SHARE_OF_TOP = 0.15  # hits scoring below this share of the best hit are noise
+MIN_SHARE_OF_TOP = 0.25  # hits scoring below this share of the best hit are noise
+MIN_SCORE = 0.15  # a hit scoring below this matches too little of any question to answer it
 # A word (or synonym group) found in more than this share of documents says what everything
 # is about (อพม.), not what is asked; a hit must match at least one word that is not.
 COMMON_WORD_SHARE = 0.5
@@ -233,7 +234,8 @@ class SearchIndex:
                 continue
             candidates.append((score, doc))
         candidates.sort(key=lambda c: -c[0])
-        shown = [(score, doc) for score, doc in candidates[:limit] if score >= MIN_SHARE_OF_TOP * candidates[0][0]]
+        shown = [(score, doc) for score, doc in candidates[:limit]
+                 if score >= max(MIN_SCORE, MIN_SHARE_OF_TOP * candidates[0][0])]
         marks = {search_form(h).replace(" ", "") for h in analysed.highlight}
         results.hits = [Hit(doc=doc, score=round(score, 4), snippet=snippet(doc.body, marks)) for score, doc in shown]
         results.answer = find_answer(results.hits, asked)

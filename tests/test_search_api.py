@@ -8,12 +8,13 @@ pytestmark = pytest.mark.django_db
 
 def test_search_api_returns_ranked_results(client):
     body = client.get("/api/search", {"q": "กทม. ประธานคือใคร", "limit": "3"}).json()
-    assert body["q"] == "กทม. ประธานคือใคร" and len(body["results"]) == 3
+    assert body["q"] == "กทม. ประธานคือใคร" and 1 <= len(body["results"]) <= 3  # only results that answer
     top = body["results"][0]
     assert top["title"] == "คณะกรรมการ อพม. กรุงเทพมหานคร (กอพม. กทม.)"
     assert top["url"] == "/km/regulation-2564/committees/bangkok-committee/" and "<mark>" in top["snippet"]
     assert [r["score"] for r in body["results"]] == sorted((r["score"] for r in body["results"]), reverse=True)
     assert SearchQuery.objects.get().source == "api"
+    assert len(client.get("/api/search", {"q": "คณะกรรมการ", "limit": "2"}).json()["results"]) == 2
 
 
 def test_search_api_offers_did_you_mean(client):
