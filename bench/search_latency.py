@@ -219,7 +219,7 @@ def as_the_server_keeps_it(real, n, queries, workers):
     # A glossary change: a rebuild, in the background at this size.
     background = n >= BACKGROUND_REBUILD_MIN_DOCS
     for p in pipes:
-        p.send(("rebuild", NEW_TERM[0], 900))
+        p.send(("rebuild", NEW_TERM[0], 2400))
         assert p.recv() == "looping"
     GlossaryTerm.objects.create(abbr=NEW_TERM[0], full=NEW_TERM[1])
     changed = time.time()
