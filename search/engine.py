@@ -69,6 +69,7 @@ class LiveIndex:
     def __init__(self):
         self.index = None
         self.last_id = 0  # every change up to this id is applied (or was before the index was built)
+        self.last_row = None  # (key, time) of that change
         self.recent = {}  # id → time of the changes applied within LATE_COMMIT, not to apply twice
         self.checked_at = None
         self.lock = threading.Lock()
@@ -109,16 +110,12 @@ class LiveIndex:
         return {i: (key, at) for i, key, at in rows}
 
     def _build_now(self):
-        now = timezone.now()
-        # The log is read before the documents, so nothing committed meanwhile is missed.
-        self.last_id = IndexChange.objects.aggregate(last=Max("id"))["last"] or 0
-        log = self._read_log(now - LATE_COMMIT)
-        self.index = build_index()
-        self._at(log, now)
+        self._rebuild_all(timezone.now(), in_background=False)
 
     def _at(self, log, now):
         """Remember that every change in `log` is applied."""
         self.last_id = max(log, default=self.last_id)
+        self.last_row = log.get(self.last_id)
         self.recent = {i: row for i, row in log.items() if row[1] >= now - LATE_COMMIT}
         self.checked_at = now
 
@@ -126,7 +123,9 @@ class LiveIndex:
         """True when changes this index holds are gone from the log: a transaction that
         made them rolled back (or the log was pruned), so the index may hold what the
         database does not."""
-        if self.last_id and self.last_id not in log:
+        # The change this index is at must still be there, as it was: SQLite gives a
+        # rolled-back change's id to the next change.
+        if self.last_id and log.get(self.last_id) != self.last_row:
             return True
         return any(log.get(i) != row for i, row in self.recent.items() if row[1] >= horizon)
 
@@ -135,7 +134,7 @@ class LiveIndex:
         log = self._read_log(now - LATE_COMMIT)
         self._finish_rebuild()
         if self._lost(log, now - LATE_COMMIT) or (self.checked_at and now - self.checked_at > IndexChange.KEEP / 2):
-            self._rebuild_all(log, now)
+            self._rebuild_all(now)
             return
         new = {i: row for i, row in log.items() if i > self.last_id or (i not in self.recent and i != self.last_id)}
         self._at(log, now)
@@ -143,7 +142,7 @@ class LiveIndex:
         if IndexChange.ALL in keys:
             keys.discard(IndexChange.ALL)
             if len(self.index.docs) < BACKGROUND_REBUILD_MIN_DOCS:
-                self._rebuild_all(log, now)
+                self._rebuild_all(now)
                 return
             self._start_rebuild()
         if keys:
@@ -152,11 +151,17 @@ class LiveIndex:
             if self.rebuild:
                 self.during_rebuild |= keys
 
-    def _rebuild_all(self, log, now):
-        if len(self.index.docs) < BACKGROUND_REBUILD_MIN_DOCS:
-            self.index = build_index()  # it reads every change committed so far
-        else:
+    def _rebuild_all(self, now, in_background=None):
+        """A new index of everything, now or (a large one) in the background; the log is
+        read before the documents, so nothing committed meanwhile is missed."""
+        self.last_id = IndexChange.objects.aggregate(last=Max("id"))["last"] or 0
+        log = self._read_log(now - LATE_COMMIT)
+        if in_background is None:
+            in_background = len(self.index.docs) >= BACKGROUND_REBUILD_MIN_DOCS
+        if in_background:
             self._start_rebuild()
+        else:
+            self.index = build_index()
         self._at(log, now)
 
     def _start_rebuild(self):

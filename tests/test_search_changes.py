@@ -3,6 +3,7 @@ document at a time; a glossary or thesaurus change rebuilds a large index in the
 while the old one keeps answering; a rolled-back edit does not stay in the index."""
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from knowledge.models import Chapter, GlossaryTerm, Item
 from search import engine
@@ -75,3 +76,19 @@ def test_a_large_index_rebuilds_in_the_background_while_the_old_one_answers(monk
     assert new is not old and live.rebuild is None
     assert keys(new, "หมวกกันน็อกสีฟ้า") == [f"item:{dress.pk}"]
     assert len(new.docs) == len(old.docs)
+
+
+def test_a_change_given_the_id_of_a_rolled_back_one_is_applied(monkeypatch):
+    # SQLite hands a rolled-back change's id to the next change; the index must not take
+    # the new change for the one it already holds, however long ago that was.
+    monkeypatch.setattr(engine, "LATE_COMMIT", timezone.timedelta(0))
+    live = engine.LiveIndex()
+    live.current()
+    dress = Item.objects.get(slug="dress")
+    with transaction.atomic():
+        dress.body += "\n\nสวมหมวกกันน็อกสีฟ้าเมื่อขี่รถ"
+        dress.save()
+        live.current()
+        transaction.set_rollback(True)
+    GlossaryTerm.objects.create(abbr="ผวจ.", full="ผู้ว่าราชการจังหวัด")
+    assert keys(live.current(), "ผวจ.") and keys(live.current(), "หมวกกันน็อกสีฟ้า") == []
