@@ -64,7 +64,8 @@ def test_search_page_answers_while_the_database_is_write_locked(write_locked):
 
 def test_search_api_answers_while_the_database_is_write_locked(write_locked):
     response, took = timed(Client(), f"/api/search?q={QUESTION}&limit=3")
-    assert response.status_code == 200 and len(response.json()["results"]) == 3
+    assert response.status_code == 200
+    assert response.json()["results"][0]["title"] == "คุณสมบัติของ อพม."
     assert took < LOCK_WAIT / 2, f"the API waited {took:.1f} s for the lock"
 
 

@@ -24,7 +24,8 @@ def slippable_words():
     for w in index.vocabulary:
         by_skeleton.setdefault(skeleton(w), set()).add(w)
     words = [w for w in index.vocabulary
-             if len(w) >= 4 and not w.isascii() and w not in QUESTION_WORDS and any(c in TONES or c in LONG_SHORT for c in w)
+             if len(w) >= 4 and not w.isascii() and w not in QUESTION_WORDS
+             and any(c in TONES or c in LONG_SHORT for c in w)
              and len(by_skeleton[skeleton(w)]) == 1 and engine.search(w, 1).hits]
     return sorted(words)
 
