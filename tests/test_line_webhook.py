@@ -10,6 +10,7 @@ from accounts.models import Membership, Unit
 from assessments.models import TestForm, TrainingSession
 from knowledge.models import Item
 from outreach.models import LineEvent, LineSubscriber
+from search import engine
 from search.models import SearchClick, SearchFeedback, SearchQuery
 
 from .line_helpers import (
@@ -76,6 +77,21 @@ def test_a_question_gets_the_answer_sentence_with_its_source_and_page(client, li
     actions = quick_replies(message)
     assert [a["label"] for a in actions[-2:]] == ["👍 ตรงคำถาม", "👎 ยังไม่ตรง"]
     assert len(actions) <= 5
+
+
+def test_the_direct_answer_search_gives_is_quoted_with_its_anchor(client, line_api):
+    question = "อพม. ใส่เครื่องแบบได้ไหม"
+    direct = engine.search(question, 5).answer
+    assert direct is not None  # search is confident here: one sentence of the item says it
+    event = text_event(question)
+    post(client, event)
+    [message] = reply_of(line_api, event)
+    assert direct.text in texts_of(message["contents"]) and "Answer(" not in message["altText"]
+    [button] = uris(message["contents"])
+    assert parse_qs(urlsplit(button).query).get("to") == [direct.url] and "#" in direct.url, button
+    opened = client.get(urlsplit(button).path + "?" + urlsplit(button).query)
+    assert opened.status_code == 302 and opened["Location"] == direct.url
+    assert SearchClick.objects.get().rank == 0  # counted as the site counts a direct answer
 
 
 def test_no_line_user_id_is_kept_with_the_question(client, line_api):

@@ -1,10 +1,10 @@
 """Whether search answered a question, and the sentence that answers it.
 
-Search gives ranked pages with a marked snippet. Until it gives a direct answer itself,
+When search is confident it gives a direct answer itself (`Results.answer`: the exact
+passage and its anchor), and the bot quotes that, as the site does. Otherwise
 `answers_question` decides whether the best hit is an answer or only a weak match (the bot
 never guesses), and `answer_sentence` picks, from the page's own Markdown, the paragraph or
-list item holding the most of the words search matched. These two are the only functions
-to change when search.engine returns an answer (a Results attribute `answer`)."""
+list item holding the most of the words search matched."""
 import re
 from dataclasses import dataclass
 from html import unescape
@@ -97,7 +97,7 @@ def _key(text):
 
 
 def answers_question(results) -> bool:
-    if getattr(results, "answer", None):
+    if results.answer:
         return True
     if not results.hits:
         return False
@@ -111,12 +111,19 @@ def answers_question(results) -> bool:
     return not words or (covered > 0 and covered / len(words) >= MIN_COVERAGE)
 
 
+def direct_answer(hit, results):
+    """Search's direct answer when it is a passage of this hit's page, else None."""
+    direct = results.answer
+    return direct if direct and direct.url.partition("#")[0] == hit.doc.url else None
+
+
 def answer_sentence(hit, results) -> str:
     """The exact sentence (paragraph or list item) of the hit's page that answers best:
-    the most distinct matched words, then the shortest."""
-    direct = getattr(results, "answer", None)
+    search's direct answer when it has one, otherwise the passage with the most distinct
+    matched words, then the shortest."""
+    direct = direct_answer(hit, results)
     if direct:
-        return shorten(str(direct))
+        return shorten(direct.text)
     words = matched_words(hit, results)
     options = candidates(passages(source_markdown(hit.doc))) or [hit.doc.body]
 

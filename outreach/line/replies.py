@@ -22,7 +22,7 @@ from knowledge.render import plain_text
 from volunteerkm.thai import thai_date, thai_digits
 
 from . import flex
-from .answer import answer_sentence, candidates, passages, shorten
+from .answer import answer_sentence, candidates, direct_answer, passages, shorten
 
 QUICK_LABEL = 20  # LINE's limit for a quick reply button's label
 QUICK_ITEMS = 13
@@ -86,7 +86,9 @@ def answer(results, logged, base):
     feedback = [postback("👍 ตรงคำถาม", {"fb": 1, "q": logged.pk, "u": best.doc.url}, "👍 ตรงคำถาม"),
                 postback("👎 ยังไม่ตรง", {"fb": 0, "q": logged.pk, "u": best.doc.url}, "👎 ยังไม่ตรงคำถาม")]
     context = thai_digits(best.doc.context)
-    bubble = flex.answer(sentence, best.doc.title, context, click_url(base, logged, 1, best.doc.url))
+    direct = direct_answer(best, results)
+    page = direct.url if direct else best.doc.url  # at the quoted passage when there is one
+    bubble = flex.answer(sentence, best.doc.title, context, click_url(base, logged, 0 if direct else 1, page))
     return [card(f"คำตอบ: {sentence} (ที่มา: {best.doc.title}, {context})", bubble, others + feedback)]
 
 
