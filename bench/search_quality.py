@@ -23,9 +23,10 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SETS = [Path("/work/shared/eval/search-dev.jsonl"), ROOT / "bench" / "search-extra.jsonl",
-                ROOT / "bench" / "search-heldout.jsonl", ROOT / "bench" / "search-heldout-2.jsonl",
-                ROOT / "bench" / "search-heldout-3.jsonl", ROOT / "bench" / "search-unanswerable.jsonl"]
+SHARED = ROOT.parent / "shared" / "eval"  # the development sets kept beside the project, when present
+DEFAULT_SETS = [SHARED / "search-dev.jsonl", SHARED / "search-everyday-dev.jsonl",
+                *(ROOT / "bench" / f"search-{name}.jsonl"
+                  for name in ["extra", "heldout", "heldout-2", "heldout-3", "unanswerable"])]
 
 
 def setup_django():

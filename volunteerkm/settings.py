@@ -238,8 +238,10 @@ KM_CONTENT_DIR = Path(os.environ.get("KM_CONTENT_DIR", BASE_DIR / "content"))
 KM_MAIN_REPORT = os.environ.get("KM_MAIN_REPORT", "regulation-2564")
 
 # Background work (exports, data retention, news to LINE followers): django-tasks with its database backend; a
-# worker (`volunteerkm db_worker`, started by `make run`) runs what the web processes enqueue.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# worker (`volunteerkm db_worker --queue-name '*'`, started by `make run`) runs what the web processes enqueue.
+# News to LINE followers has a queue of its own ("line"): LINE's limits and retries never hold
+# back a trainer's export, and a worker may be given to each.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "line"]}}
 
 # The LINE Official Account (outreach/line/). Without both the secret and the token the
 # webhook answers 404 and the site shows no LINE features. LINE_API_BASE lets tests and

@@ -46,7 +46,7 @@ def start(announcement) -> int:
     return len(queued)
 
 
-@task()
+@task(queue_name="line")
 def send_batch(batch_id):
     batch = NewsBatch.objects.select_related("announcement__item__chapter").get(pk=batch_id)
     if batch.status != NewsBatch.QUEUED:
