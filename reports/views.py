@@ -10,6 +10,7 @@ from accounts.models import Unit
 from assessments.forms import normalize_code
 from assessments.models import POST, PRE, STAFF, Attempt, TestForm, TrainingSession
 from assessments.participants import current_participant
+from volunteerkm.links import site_url
 
 from . import access, charts, jobs
 from .certificates import certificate_for, certificates_pdf
@@ -227,7 +228,7 @@ def export(request):
     kind, scope = request.POST.get("kind"), request.POST.get("scope")
     if kind not in EXPORT_TITLES:
         return HttpResponse("ไม่รู้จักชนิดไฟล์ที่ขอ", status=400)
-    params = {"scope": scope}
+    params = {"scope": scope, "site_url": site_url(request)}
     if scope == "session":
         s = _session_or_403(request, _int(request.POST.get("session")))
         params["session"] = s.pk
@@ -319,7 +320,7 @@ def certificate_pdf(request, token):
     cert = _certificate_from_token(token)
     if cert is None or not cert.valid:
         raise Http404("ไม่พบวุฒิบัตรที่ใช้ได้")
-    response = HttpResponse(certificates_pdf([cert]), content_type="application/pdf")
+    response = HttpResponse(certificates_pdf([cert], base_url=site_url(request)), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(False, f"certificate-{cert.pk}.pdf")
     return response
 
