@@ -442,7 +442,8 @@ def result_rows(attempt: Attempt):
         link = knowledge_link(v)
         rows.append({
             "position": pos, "text": v.text, "correct": ok, "chosen": v.option_text(chosen) if chosen else "",
-            "right": v.option_text(v.correct), "chosen_letter": _letter(v, chosen), "right_letter": _letter(v, v.correct), "explanation": v.explanation, "section": v.section,
+            "right": v.option_text(v.correct), "chosen_letter": _letter(v, chosen),
+            "right_letter": _letter(v, v.correct), "explanation": v.explanation, "section": v.section,
             "read_url": link[0] if link else None, "read_title": link[1] if link else "",
             "read_is_field": link[2] if link else False,
         })

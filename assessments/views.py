@@ -14,12 +14,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.models import audit, units_of
-from volunteerkm.links import absolute_url
+from volunteerkm.links import absolute_url, is_loopback
 
 from . import grading, participants
 from .forms import CodeForm, JoinForm, MergeForm, SessionForm, normalize_code
 from .models import KIND_LABELS, POST, PRE, STAFF, Attempt, TestForm, TrainingSession, section_label
 from .participants import COOKIE_AGE, current_participant, remember_participant
+from .review import most_improved, question_shares
 
 PENDING_SALT = "assessments.pending-join"
 CONSENT_TEXT = [
@@ -276,10 +277,10 @@ def counts(session):
 @login_required
 def trainer_session(request, pk):
     session = my_session(request, pk)
+    join_url = absolute_url(request, session.join_path())
     return render(request, "assessments/trainer_session.html", {
         "session": session, "counts": counts(session), **pairs_context(session),
-        "join_url": absolute_url(request, session.join_path()),
-        "merge_form": MergeForm(session=session),
+        "join_url": join_url, "loopback": is_loopback(join_url), "merge_form": MergeForm(session=session),
     })
 
 
@@ -329,6 +330,8 @@ def trainer_phase(request, pk):
         messages.success(request, f"{'เปิด' if action == 'open' else 'ปิด'}{KIND_LABELS[kind]}แล้ว")
     else:
         messages.info(request, f"{KIND_LABELS[kind]}ไม่ได้เปิดอยู่")
+    if request.POST.get("next") == "review":  # closed from the projector's review page
+        return redirect("assessments:review", session.pk, kind)
     return redirect(session)
 
 
@@ -369,11 +372,27 @@ def projector(request, pk):
     session = my_session(request, pk)
     join_url = absolute_url(request, session.join_path())
     return render(request, "assessments/projector.html", {
-        "session": session, "counts": counts(session), "join_url": join_url,
+        "session": session, "counts": counts(session), "join_url": join_url, "loopback": is_loopback(join_url),
         "short_url": join_url.split("://", 1)[-1],
         "qr_svg": segno.make(join_url, error="m").svg_inline(omitsize=True, dark="#000", light="#fff",
                                                              title="คิวอาร์โค้ดสำหรับเข้าร่วมแบบทดสอบ"),
     })
+
+
+@login_required
+def review(request, pk, kind):
+    """The projector's review of a closed test, question by question, hardest first;
+    htmx asks again every few seconds while the page is open (late phones still count)."""
+    session = my_session(request, pk)
+    if kind not in (PRE, POST):
+        raise Http404("ไม่พบแบบทดสอบนี้")
+    context = {"session": session, "kind": kind, "kind_label": KIND_LABELS[kind], "open": session.is_open(kind),
+               "counts": counts(session)}
+    if not context["open"]:
+        context["questions"] = question_shares(session, kind)
+        context["improved"] = most_improved(session) if kind == POST else []
+    template = "assessments/_review_board.html" if request.headers.get("HX-Request") else "assessments/review.html"
+    return render(request, template, context)
 
 
 @login_required

@@ -90,7 +90,8 @@ def build(job, progress):
     if job.kind == "certificates":
         session = TrainingSession.objects.select_related("unit").get(pk=p["session"])
         certs = certificates.issue(session)
-        return certificates.certificates_pdf(certs, progress, p.get("site_url", "")), f"certificates-{session.pk}.pdf", "application/pdf"
+        data = certificates.certificates_pdf(certs, progress, p.get("site_url", ""))
+        return data, f"certificates-{session.pk}.pdf", "application/pdf"
     if scope == "session":
         session = TrainingSession.objects.select_related("unit").get(pk=p["session"])
         if job.kind == "xlsx":

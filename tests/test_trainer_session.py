@@ -71,7 +71,7 @@ def test_projector_page_shows_code_qr_short_url_and_live_counts(desk, session):
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
     join(Client(), session, name="คนแรก")
     counts = desk.get(f"/trainer/{session.pk}/counts/").content.decode()
-    assert "เข้าร่วมแล้ว<strong>1</strong>" in counts
+    assert "เข้าร่วมแล้ว</span><strong>1</strong>" in counts
 
 
 def test_phases_open_and_close_and_are_audited(desk, session):
