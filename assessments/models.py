@@ -267,7 +267,7 @@ class TestForm(models.Model):
 
 
 class FormQuestion(models.Model):
-    """A question of a fixed form, in the form's order (before per-person shuffling)."""
+    """A question of a fixed form, in the form's order: the order and numbers everyone sees."""
 
     form = models.ForeignKey(TestForm, on_delete=models.CASCADE, related_name="form_questions", verbose_name="แบบทดสอบ")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="form_questions",

@@ -8,7 +8,7 @@ from django.test import Client, override_settings
 from assessments.forms import CodeForm
 from assessments.models import TrainingSession
 from reports.models import Certificate
-from volunteerkm.site import is_loopback
+from volunteerkm.links import is_loopback
 
 from .helpers import correct_answers, join, read_test_page, submit_form
 
