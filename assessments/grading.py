@@ -143,6 +143,15 @@ def option_letter(key: str) -> str:
     return OPTION_LETTERS["abcde".index(key)] if key and key in "abcde" else ""
 
 
+def option_label(version: QuestionVersion, key) -> str:
+    """How reports name a chosen option: "ก" … "จ", "ถูก"/"ผิด", or "ไม่ตอบ" for a blank."""
+    if not key:
+        return "ไม่ตอบ"
+    if version.kind == Question.TRUE_FALSE:
+        return {"t": "ถูก", "f": "ผิด"}.get(key, key)
+    return option_letter(key) or key
+
+
 def lettered_options(version: QuestionVersion) -> list[dict]:
     """A question's options as everyone sees them: {"key", "text", "letter"}."""
     return [{**o, "letter": option_letter(o["key"]) if version.kind == Question.MULTIPLE_CHOICE else ""}

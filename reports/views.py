@@ -8,11 +8,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Unit
 from assessments.forms import normalize_code
+from assessments.grading import option_label
 from assessments.models import POST, PRE, STAFF, Attempt, TestForm, TrainingSession
 from assessments.participants import current_participant
 from volunteerkm.links import site_url
 
-from . import access, charts, jobs
+from . import access, charts, explain, jobs
 from .certificates import certificate_for, certificates_pdf
 from .dashboards import RANK_KEYS, national_dashboard, province_report
 from .item_analysis import item_analysis_for
@@ -156,6 +157,8 @@ def session(request, pk):
     if r["certificates_due"]:
         ctx["export_kinds"].append(("certificates", f"วุฒิบัตรผู้ผ่านเกณฑ์ {r['certificates_due']} คน (PDF)"))
     ctx["forms"] = [(s.pre_form, PRE), (s.post_form, POST)]
+    ctx["change"] = explain.change(r["wilcoxon"], r["paired"]["n"], r["paired"]["mean_gain"])
+    ctx["gain_note"] = explain.gain(r["paired"]["hake_g"], r["paired"]["n"])
     return render(request, "reports/session.html", ctx)
 
 
@@ -196,8 +199,13 @@ def items(request, form_id):
     if 0 < n <= ITEM_ANALYSIS_PAGE_LIMIT:
         result = item_analysis_for(attempts)
         for it in result["items"]:
-            it.bars = [(("ไม่ตอบ" if o is None else o), s, round(100 * s["share"], 1)) for o, s in it.options.items()]
+            it.bars = [(option_label(it.question, o), s, round(100 * s["share"], 1)) for o, s in it.options.items()]
         ctx["result"] = result
+        ctx["reliability"] = explain.reliability(result["kr20"], result["n"], result["complete"])
+        ctx["items_note"] = explain.discrimination(result["n"])
+        ctx["small"] = result["n"] < explain.MIN_ATTEMPTS
+        for it in result["items"]:
+            it.separates = explain.separates(it.discrimination)
     return render(request, "reports/items.html", ctx)
 
 

@@ -110,7 +110,7 @@ def test_province_report_lists_sessions_and_units(known):
     assert [s["session"].pk for s in r["sessions"]] == [known["s1"].pk]
     assert r["sessions"][0]["hake_g"] == pytest.approx(28 / 60)
     assert r["units"][0]["unit"] == known["u1"]
-    assert [m["label"] for m in r["months"]] == ["มี.ค. ๖๙"]
+    assert [m["label"] for m in r["months"]] == ["มี.ค. 69"]
 
 
 def test_summaries_follow_new_attempts_and_regrades(known):
