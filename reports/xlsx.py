@@ -193,9 +193,15 @@ def item_rows(session_qs, progress=None):
             rows.append(("", it.number, v.question.key, v.text, it.n, _rate(it.difficulty),
                          None if it.point_biserial is None else round(it.point_biserial, 4),
                          None if it.discrimination is None else round(it.discrimination, 4),
-                         section_label(v.section), dist, "; ".join(it.flag_labels) if result["n"] >= explain.MIN_ATTEMPTS
-                         else f"ยังไม่ประเมิน (ทำน้อยกว่า {explain.MIN_ATTEMPTS} ครั้ง)"))
+                         section_label(v.section), dist, _flags(it, result["n"])))
     return rows
+
+
+def _flags(item, n):
+    """A question's flags, or why there are none yet (too few attempts to judge)."""
+    if n < explain.MIN_ATTEMPTS:
+        return f"ยังไม่ประเมิน (ทำน้อยกว่า {explain.MIN_ATTEMPTS} ครั้ง)"
+    return "; ".join(item.flag_labels)
 
 
 ITEM_HEADERS = [("แบบทดสอบ", 30), ("ข้อที่", 8), ("รหัสคำถาม", 28), ("คำถาม", 60), ("จำนวนผู้ตอบ", 12),
