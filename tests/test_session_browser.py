@@ -121,7 +121,7 @@ def test_a_whole_training_from_phones(orm_beside_playwright, live_server_url, tr
     page.click("#send")
     page.wait_for_url(f"**/j/{code}/result/pre/")
     assert "9 / 14 คะแนน" in page.inner_text("main")
-    assert page.locator("ol.review a").count() == 5
+    assert page.locator("ol.review").count() == 0, "the answers wait until the trainer closes the test"
     check_phone_page(page, "assess-05-pre-result")
 
     # Phone 2: a reload keeps its answers; it loses the network, answers the rest, sends,
