@@ -49,11 +49,16 @@ def gain(g, n_pairs: int) -> dict:
     if g is None:
         return {"headline": "–", "meaning": "คำนวณไม่ได้ (ยังไม่มีผู้ทำครบ หรือก่อนอบรมได้เต็มแล้ว)", "caution": None,
                 "technical": "Hake's normalized gain g = (หลัง − ก่อน) ÷ (100 − ก่อน)"}
-    level = "สูง" if g >= 0.7 else "ปานกลาง" if g >= 0.3 else "น้อย" if g >= 0 else "ลดลง"
+    technical = f"Hake's normalized gain g = (หลัง − ก่อน) ÷ (100 − ก่อน) = {_n(g)}"
+    if g < 0:  # g has no lower bound; a fall is said as a fall
+        return {"headline": "คะแนนลดลง", "meaning": "คะแนนเฉลี่ยหลังอบรมต่ำกว่าก่อนอบรม ควรทบทวนการอบรมหรือแบบทดสอบ",
+                "caution": None if n_pairs >= MIN_PAIRS else f"คิดจาก {n_pairs} คนที่ทำครบ ควรอ่านอย่างระวัง",
+                "technical": technical}
+    level = "สูง" if g >= 0.7 else "ปานกลาง" if g >= 0.3 else "น้อย"
     return {"headline": f"{round(100 * g)}% ของส่วนที่ยังไม่รู้",
             "meaning": f"ความรู้ที่ได้เพิ่ม เทียบกับส่วนที่ยังไม่รู้ก่อนอบรม: ก้าวหน้า{level}",
             "caution": None if n_pairs >= MIN_PAIRS else f"คิดจาก {n_pairs} คนที่ทำครบ ควรอ่านอย่างระวัง",
-            "technical": f"Hake's normalized gain g = (หลัง − ก่อน) ÷ (100 − ก่อน) = {_n(g)}"}
+            "technical": technical}
 
 
 def reliability(kr20, n: int, complete: bool) -> dict:

@@ -30,6 +30,15 @@ def rate(v, digits=1):
     return "–" if v is None else n(100 * v, digits, "%")
 
 
+def _change_words(gain):
+    """'เพิ่มขึ้น 28.0 จุด', 'ลดลง 21.4 จุด' or 'เท่าเดิม'."""
+    if gain is None:
+        return "–"
+    if abs(gain) < 0.05:
+        return "เท่าเดิม"
+    return f"{'เพิ่มขึ้น' if gain > 0 else 'ลดลง'} {n(abs(gain))} จุด"
+
+
 def _p(v):
     if v is None:
         return "p: –"
@@ -90,8 +99,8 @@ def session_pdf(r: dict) -> bytes:
     pdf.heading("๑. สรุปผล", size=15)
     summary = (
         f"ผู้เข้ารับการอบรมทำแบบทดสอบก่อนอบรม {n(r[PRE]['n'], 0)} คน หลังอบรม {n(r[POST]['n'], 0)} คน "
-        f"ทำครบทั้งสองครั้ง {n(p['n'], 0)} คน คะแนนเฉลี่ยเพิ่มจากร้อยละ {n(p['pre_mean'])} เป็นร้อยละ "
-        f"{n(p['post_mean'])} (เพิ่มขึ้น {n(p['mean_gain'])} จุด) ความก้าวหน้า {progress['headline']} "
+        f"ทำครบทั้งสองครั้ง {n(p['n'], 0)} คน คะแนนเฉลี่ยเปลี่ยนจากร้อยละ {n(p['pre_mean'])} เป็นร้อยละ "
+        f"{n(p['post_mean'])} ({_change_words(p['mean_gain'])}) ความก้าวหน้า {progress['headline']} "
         f"ผ่านเกณฑ์หลังอบรม {n(r[POST]['passed'], 0)} คน คิดเป็นร้อยละ {n(100 * (r[POST]['pass_rate'] or 0))} "
         f"ผลเทียบก่อน–หลังของคนเดียวกัน: {change['headline']}")
     pdf.para(summary, size=14)
@@ -140,8 +149,8 @@ def province_pdf(r: dict) -> bytes:
     pdf.heading("๑. สรุปผล", size=15)
     pdf.para(
         f"จัดการอบรม {n(t['trainings'], 0)} ครั้ง ผู้ทำแบบทดสอบก่อนอบรม {n(t['pre_n'], 0)} คน หลังอบรม "
-        f"{n(t['post_n'], 0)} คน คะแนนเฉลี่ยของผู้ที่ทำครบทั้งสองครั้ง ({n(t['pair_n'], 0)} คน) เพิ่มจากร้อยละ "
-        f"{n(t['pair_pre_mean'])} เป็นร้อยละ {n(t['pair_post_mean'])} (เพิ่มขึ้น {n(t['mean_gain'])} จุด "
+        f"{n(t['post_n'], 0)} คน คะแนนเฉลี่ยของผู้ที่ทำครบทั้งสองครั้ง ({n(t['pair_n'], 0)} คน) เปลี่ยนจากร้อยละ "
+        f"{n(t['pair_pre_mean'])} เป็นร้อยละ {n(t['pair_post_mean'])} ({_change_words(t['mean_gain'])} "
         f"ความก้าวหน้า {explain.gain(t['hake_g'], t['pair_n'])['headline']}) "
         f"ผ่านเกณฑ์หลังอบรม {rate(t['post_pass_rate'])}", size=14)
     pdf.ln(2)
