@@ -163,7 +163,7 @@ def test_a_whole_training_from_phones(orm_beside_playwright, live_server_url, tr
         page.goto(base + f"/j/{code}/test/")
         assert "กรุณารอผู้จัดอบรม" in page.inner_text("main") or "คุณส่งแบบทดสอบก่อนอบรมแล้ว" in page.inner_text("main")
     screenshot(phones[0][1], "assess-07-waiting")
-    projector.locator("#counts", has_text=re.compile(r"ส่งแบบทดสอบก่อนอบรม\s*3\s*คน")).wait_for(timeout=10000)
+    projector.locator("#counts", has_text=re.compile(r"ส่งก่อนอบรม\s*๓\s*คน")).wait_for(timeout=10000)
 
     # The trainer switches to the post-test; the waiting phones move to it by themselves.
     desk.click("text=เปิดแบบทดสอบหลังอบรม")
