@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import units_of
-from volunteerkm.thai import BE_OFFSET, MONTHS, fold_digits
+from volunteerkm.thai import BE_OFFSET, MONTHS, fold_digits, thai_digits
 
 from .models import CODE_ALPHABET, CODE_LENGTH, Participant, TestForm, TrainingSession
 
@@ -34,8 +34,8 @@ class CodeForm(forms.Form):
     def clean_code(self):
         code = normalize_code(self.cleaned_data["code"])
         if len(code) != CODE_LENGTH:
-            raise forms.ValidationError(f"รหัสเข้าร่วมมี {CODE_LENGTH} ตัว (ที่กรอกมี {len(code)} ตัว) "
-                                        "กรุณาตรวจสอบรหัสบนจออีกครั้ง")
+            raise forms.ValidationError(f"รหัสเข้าร่วมมี {thai_digits(CODE_LENGTH)} ตัว "
+                                        f"(ที่กรอกมี {thai_digits(len(code))} ตัว) กรุณาตรวจสอบรหัสบนจออีกครั้ง")
         unused = sorted({c for c in code if c not in CODE_ALPHABET})
         if unused:
             raise forms.ValidationError(
@@ -94,7 +94,7 @@ class JoinForm(forms.Form):
         if not digits:
             return ""
         if not re.fullmatch(r"\d{13}", digits):
-            raise forms.ValidationError("เลขประจำตัวประชาชนต้องเป็นตัวเลข 13 หลัก")
+            raise forms.ValidationError("เลขประจำตัวประชาชนต้องเป็นตัวเลข ๑๓ หลัก")
         if not thai_id_is_valid(digits):
             raise forms.ValidationError("เลขประจำตัวประชาชนไม่ถูกต้อง (เลขตรวจสอบหลักสุดท้ายไม่ตรง) กรุณาตรวจสอบอีกครั้ง")
         return digits
@@ -122,11 +122,13 @@ class ThaiDateWidget(forms.SelectDateWidget):
         for sub in context["widget"]["subwidgets"]:
             part = sub["name"].rsplit("_", 1)[-1]
             sub["label"] = labels.get(part, "")
-            if part == "year":  # the value stays the Gregorian year; the label is พ.ศ.
+            # The values stay the Gregorian numbers; the labels are Thai digits, the year in พ.ศ.
+            if part in ("day", "year"):
                 for _, options, _ in sub["optgroups"]:
                     for option in options:
                         if str(option["value"]).isdigit():
-                            option["label"] = str(int(option["value"]) + BE_OFFSET)
+                            number = int(option["value"]) + (BE_OFFSET if part == "year" else 0)
+                            option["label"] = thai_digits(number)
         return context
 
 
@@ -180,19 +182,19 @@ class SessionForm(forms.ModelForm):
         for f in self.fields.values():
             f.error_messages["required"] = f"กรุณาระบุ{f.label}"
         self.fields["date"].error_messages["invalid"] = "วันที่ไม่ถูกต้อง กรุณาเลือกวัน เดือน และปี พ.ศ. ให้ครบ"
-        self.fields["time_limit"].error_messages["invalid"] = "เวลาทำต้องเป็นจำนวนนาที เช่น 15"
-        self.fields["pass_mark"].error_messages["invalid"] = "เกณฑ์ผ่านต้องเป็นตัวเลขร้อยละ เช่น 60"
+        self.fields["time_limit"].error_messages["invalid"] = "เวลาทำต้องเป็นจำนวนนาที เช่น ๑๕"
+        self.fields["pass_mark"].error_messages["invalid"] = "เกณฑ์ผ่านต้องเป็นตัวเลขร้อยละ เช่น ๖๐"
 
     def clean_time_limit(self):
         minutes = self.cleaned_data.get("time_limit")
         if minutes is not None and not 1 <= minutes <= 180:
-            raise forms.ValidationError("เวลาทำต้องอยู่ระหว่าง 1–180 นาที หรือเว้นว่างถ้าไม่จำกัดเวลา")
+            raise forms.ValidationError("เวลาทำต้องอยู่ระหว่าง ๑–๑๘๐ นาที หรือเว้นว่างถ้าไม่จำกัดเวลา")
         return minutes
 
     def clean_pass_mark(self):
         mark = self.cleaned_data.get("pass_mark")
         if mark is not None and mark > 100:
-            raise forms.ValidationError("เกณฑ์ผ่านต้องอยู่ระหว่างร้อยละ 0–100")
+            raise forms.ValidationError("เกณฑ์ผ่านต้องอยู่ระหว่างร้อยละ ๐–๑๐๐")
         return mark
 
 

@@ -133,7 +133,7 @@ def draw_seed(session: TrainingSession | None, kind: str, user=None) -> str:
 
 
 # Everyone sees the questions in the form's order and the options in the editor's order,
-# lettered ก ข ค ง: "ข้อ 3, ตัวเลือก ข" then means the same question and the same choice on
+# lettered ก ข ค ง: "ข้อ ๓, ตัวเลือก ข" then means the same question and the same choice on
 # every phone, in the review, on the projector, in the reports and in the Excel file.
 OPTION_LETTERS = "กขคงจ"
 

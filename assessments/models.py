@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from accounts.models import Unit
 from knowledge.models import Chapter, Item, ReportField
+from volunteerkm.thai import thai_digits
 
 PRE, POST, STAFF = "pre", "post", "staff"
 KIND_CHOICES = [(PRE, "ก่อนอบรม"), (POST, "หลังอบรม"), (STAFF, "เจ้าหน้าที่")]
@@ -44,7 +45,8 @@ REPORT_SECTION = "report"
 
 
 def section_label(section):
-    return "รายงาน KM" if section == REPORT_SECTION else f"หมวดที่ {section}"
+    """'หมวดที่ ๒' (Thai digits, as every page and file writes them) or 'รายงาน KM'."""
+    return "รายงาน KM" if section == REPORT_SECTION else f"หมวดที่ {thai_digits(section)}"
 
 
 # --- question bank ------------------------------------------------------------------

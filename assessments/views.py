@@ -89,7 +89,7 @@ def join(request, code):
 def consent_text(session):
     extra = {
         TrainingSession.PHONE: " และเบอร์โทรศัพท์",
-        TrainingSession.NATIONAL_ID: " และเลขประจำตัวประชาชน (เราเก็บเฉพาะรหัสที่แปลงแล้วและเลข 4 หลักท้าย ไม่เก็บเลขเต็ม)",
+        TrainingSession.NATIONAL_ID: " และเลขประจำตัวประชาชน (เราเก็บเฉพาะรหัสที่แปลงแล้วและเลข ๔ หลักท้าย ไม่เก็บเลขเต็ม)",
     }
     return [CONSENT_TEXT[0].format(extra=extra.get(session.ask_for, ""))] + CONSENT_TEXT[1:]
 

@@ -12,6 +12,7 @@ from assessments.grading import option_label
 from assessments.models import POST, PRE, STAFF, Attempt, TestForm, TrainingSession
 from assessments.participants import current_participant
 from volunteerkm.links import site_url
+from volunteerkm.thai import thai_digits
 
 from . import access, charts, explain, jobs
 from .certificates import certificate_for, certificates_pdf
@@ -155,7 +156,7 @@ def session(request, pk):
     ctx["export_params"] = {"scope": "session", "session": s.pk}
     ctx["export_kinds"] = [("pdf", "รายงาน PDF"), ("xlsx", "Excel")]
     if r["certificates_due"]:
-        ctx["export_kinds"].append(("certificates", f"วุฒิบัตรผู้ผ่านเกณฑ์ {r['certificates_due']} คน (PDF)"))
+        ctx["export_kinds"].append(("certificates", f"วุฒิบัตรผู้ผ่านเกณฑ์ {thai_digits(r['certificates_due'])} คน (PDF)"))
     ctx["forms"] = [(s.pre_form, PRE), (s.post_form, POST)]
     ctx["change"] = explain.change(r["wilcoxon"], r["paired"]["n"], r["paired"]["mean_gain"])
     ctx["gain_note"] = explain.gain(r["paired"]["hake_g"], r["paired"]["n"])

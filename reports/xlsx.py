@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 from accounts.models import Unit
 from assessments.grading import option_label, option_letter
 from assessments.models import POST, PRE, Answer, Attempt, Participant, TrainingSession, section_label
+from volunteerkm.thai import thai_digits
 
 from . import explain, stats
 from .dashboards import overview
@@ -28,10 +29,11 @@ RATIO = "0.000"
 
 
 # Dates and times are real date cells (sortable, filterable), shown in the Buddhist Era
-# with Thai month names by Excel's locale code: [$-107041E] = Arabic digits (1), Thai
-# Buddhist calendar (07), Thai (041E). The same two formats on every sheet.
-DATE = "[$-107041E]d mmm yyyy"
-DATETIME = "[$-107041E]d mmm yyyy hh:mm"
+# with Thai month names and Thai digits by Excel's locale code: [$-D07041E] = Thai digits
+# (D), Thai Buddhist calendar (07), Thai (041E). The same two formats on every sheet.
+# Text labels are in Thai digits too; numbers in numeric cells stay numbers.
+DATE = "[$-D07041E]d mmm yyyy"
+DATETIME = "[$-D07041E]d mmm yyyy hh:mm"
 
 
 def be_date(d):
@@ -188,7 +190,7 @@ def item_rows(session_qs, progress=None):
                      + (f" · {note['caution']}" if note["caution"] else "")))
         for it in result["items"]:
             v = it.question
-            dist = " ".join(f"{option_label(v, o)}{'*' if s['key'] else ''}={s['count']}"
+            dist = " ".join(f"{option_label(v, o)}{'*' if s['key'] else ''}={thai_digits(s['count'])}"
                             for o, s in it.options.items())
             rows.append(("", it.number, v.question.key, v.text, it.n, _rate(it.difficulty),
                          None if it.point_biserial is None else round(it.point_biserial, 4),
@@ -200,7 +202,7 @@ def item_rows(session_qs, progress=None):
 def _flags(item, n):
     """A question's flags, or why there are none yet (too few attempts to judge)."""
     if n < explain.MIN_ATTEMPTS:
-        return f"ยังไม่ประเมิน (ทำน้อยกว่า {explain.MIN_ATTEMPTS} ครั้ง)"
+        return f"ยังไม่ประเมิน (ทำน้อยกว่า {thai_digits(explain.MIN_ATTEMPTS)} ครั้ง)"
     return "; ".join(item.flag_labels)
 
 
@@ -254,8 +256,8 @@ def _workbook(summary, sections, session_qs, progress=None, sessions=None) -> by
     item = item_rows(session_qs, lambda n: step(n))
     state["base"] = n_answers
     if n_answers > EXCEL_ROWS:
-        summary = summary + [("หมายเหตุ", f"แผ่นงาน 'คำตอบ' แสดง {EXCEL_ROWS:,} แถวแรกจาก {n_answers:,} แถว "
-                                          "ตามขีดจำกัดของ Excel")]
+        shown, total = thai_digits(f"{EXCEL_ROWS:,}"), thai_digits(f"{n_answers:,}")
+        summary = summary + [("หมายเหตุ", f"แผ่นงาน 'คำตอบ' แสดง {shown} แถวแรกจาก {total} แถว ตามขีดจำกัดของ Excel")]
     sheets = [Sheet("สรุป", SUMMARY_HEADERS, [(*r, None)[:3] for r in summary], SUMMARY_FORMATS),
               section_sheet(sections)]
     if sessions is not None:

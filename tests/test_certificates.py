@@ -37,7 +37,7 @@ def test_public_verification_page(client, known):
     url = cert.get_absolute_url()
     assert url.startswith("/c/") and cert.code in url and len(cert.code) >= 16
     html = client.get(url).content.decode()   # no login
-    for text in ("คณิน", known["s1"].title, "5 มีนาคม พ.ศ. 2569", "ใช้ได้"):
+    for text in ("คณิน", known["s1"].title, "๕ มีนาคม พ.ศ. ๒๕๖๙", "ใช้ได้"):
         assert text in html, text
     assert "คะแนน" not in html   # a public page shows no more than it must
     assert cert.verify_url().endswith(url)
@@ -74,7 +74,7 @@ def test_certificate_pdf_carries_a_qr_code_of_its_verification_address(client, k
     data = response.content
     assert pdf_pages(data) == 1
     text = pdf_text(data)
-    assert "5 มีนาคม พ.ศ. 2569" in text and "ดวงใจ" in text
+    assert "๕ มีนาคม พ.ศ. ๒๕๖๙" in text and "ดวงใจ" in text
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "c.pdf").write_bytes(data)
         subprocess.run(["pdfimages", "-png", str(Path(tmp) / "c.pdf"), str(Path(tmp) / "img")], check=True)

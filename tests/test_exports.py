@@ -68,7 +68,7 @@ def test_session_workbook_has_every_sheet_with_thai_headers(client, known, km_te
     answers = rows(wb["คำตอบ"])
     assert answers[0] == ["รหัสการอบรม", "ชื่อ", "แบบทดสอบ", "ข้อที่", "รหัสคำถาม", "หมวด", "ตอบ", "เฉลย", "ผล", "ส่งเมื่อ"]
     assert len(answers) - 1 == 6 * 5 + 5 * 5
-    assert ["ก้อง", "หลังอบรม", 5, "rq-5-1", "หมวดที่ 5", "ข", "ก", "ผิด"] in [r[1:9] for r in answers]
+    assert ["ก้อง", "หลังอบรม", 5, "rq-5-1", "หมวดที่ ๕", "ข", "ก", "ผิด"] in [r[1:9] for r in answers]
     # submitted: a date-time cell in Bangkok wall-clock time, shown in the Buddhist Era
     submitted = timezone.localtime(Attempt.objects.get(participant__name="ก้อง", kind="post").submitted_at)
     cell = next(r[9] for r in wb["คำตอบ"].iter_rows(min_row=2) if r[1].value == "ก้อง" and r[2].value == "หลังอบรม")
@@ -82,9 +82,9 @@ def test_session_workbook_has_every_sheet_with_thai_headers(client, known, km_te
     items = rows(wb["วิเคราะห์ข้อสอบ"])
     assert items[0][1] == "ข้อที่" and items[0][5] == "ความยาก p (ร้อยละตอบถูก)"
     post_form_row = next(i for i, r in enumerate(items) if r[0] and "หลังอบรม" in r[0])
-    assert "(KR-20) = 0.58 จาก 5 ครั้ง" in items[post_form_row][10] and "น้อยกว่า 20 ครั้ง" in items[post_form_row][10]
+    assert "(KR-20) = ๐.๕๘ จาก ๕ ครั้ง" in items[post_form_row][10] and "น้อยกว่า ๒๐ ครั้ง" in items[post_form_row][10]
     first = items[post_form_row + 1]
-    assert first[1:3] == [1, "rq-1-1"] and first[5] == 100 and "ก*=5" in first[9] and "ยังไม่ประเมิน" in first[10]
+    assert first[1:3] == [1, "rq-1-1"] and first[5] == 100 and "ก*=๕" in first[9] and "ยังไม่ประเมิน" in first[10]
 
 
 def test_province_workbook_and_progress_partial(client, known, km_team):
@@ -101,7 +101,7 @@ def test_province_workbook_and_progress_partial(client, known, km_team):
     names = sorted(r[5] for r in rows(wb["คะแนนรายบุคคล"])[1:])
     assert names == ["กานต์", "หทัย"]
     summary = dict((r[0], r[1]) for r in rows(wb["สรุป"])[1:])
-    assert summary["ช่วงเวลา"] == "ปีงบประมาณ 2569" and summary["คะแนนเฉลี่ยหลังอบรม (ร้อยละ)"] == 90
+    assert summary["ช่วงเวลา"] == "ปีงบประมาณ ๒๕๖๙" and summary["คะแนนเฉลี่ยหลังอบรม (ร้อยละ)"] == 90
 
 
 def test_exports_are_private_to_who_ordered_them(client, known, km_team):
@@ -142,7 +142,7 @@ def test_session_pdf_report(known):
     assert data.startswith(b"%PDF") and pdf_pages(data) >= 2
     text = pdf_text(data)
     # Thai digits and Buddhist-Era dates; the names of the people
-    assert "5 มีนาคม พ.ศ. 2569" in text and "28.0" in text and "ขวัญ" in text
+    assert "๕ มีนาคม พ.ศ. ๒๕๖๙" in text and "๒๘.๐" in text and "ขวัญ" in text
     assert "Sarabun" in subprocess.run(["pdffonts", "-"], input=data, capture_output=True).stdout.decode()
     keep_pngs(data, "report-session")
 
@@ -151,5 +151,5 @@ def test_session_pdf_report(known):
 def test_province_pdf_report(known):
     data = pdf.province_pdf(province_report("เชียงราย", Period.fiscal(2569)))
     text = pdf_text(data)
-    assert "ปีงบประมาณ 2569" in text and "68.0" in text
+    assert "ปีงบประมาณ ๒๕๖๙" in text and "๖๘.๐" in text
     keep_pngs(data, "report-province")

@@ -74,5 +74,5 @@ def test_a_certificate_is_checked_by_its_qr_address(live_server_url, phone_page,
     cert = committed["cert"]
     phone_page.goto(live_server_url + cert.get_absolute_url())
     text = phone_page.locator("main").inner_text()
-    assert cert.name in text and "ใช้ได้" in text and "พ.ศ. 2569" in text
+    assert cert.name in text and "ใช้ได้" in text and "พ.ศ. ๒๕๖๙" in text
     screenshot(phone_page, "reports-certificate-verify-phone")

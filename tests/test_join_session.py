@@ -8,6 +8,7 @@ from django.test import Client
 
 from assessments.forms import thai_id_is_valid
 from assessments.models import Participant, QuestionVersion, TrainingSession
+from volunteerkm.thai import thai_digits
 
 from .helpers import join, make_session, read_test_page
 
@@ -28,7 +29,7 @@ def test_unknown_code_says_so_in_thai_and_stores_nothing(session):
 def test_a_malformed_code_is_explained(session):
     response = Client().get("/j/?code=AB1")
     assert response.status_code == 400
-    assert "รหัสเข้าร่วมมี 6 ตัว" in response.content.decode()
+    assert "รหัสเข้าร่วมมี ๖ ตัว" in response.content.decode()
 
 
 def test_code_typed_in_lower_case_with_spaces_finds_the_session(session):
@@ -88,7 +89,7 @@ def test_thai_id_check_digit():
 
 @pytest.mark.parametrize("typed,message", [
     ("1101700230705", "เลขตรวจสอบหลักสุดท้ายไม่ตรง"),
-    ("11017002307", "ต้องเป็นตัวเลข 13 หลัก"),
+    ("11017002307", "ต้องเป็นตัวเลข ๑๓ หลัก"),
     ("", "กรุณากรอกเลขประจำตัวประชาชน"),
 ])
 def test_a_wrong_national_id_is_refused_and_nothing_is_stored(unit, trainer, typed, message):
@@ -147,8 +148,8 @@ def test_everyone_sees_the_same_numbers_and_letters(session):
     form_order = [fq.question_id for fq in session.pre_form.form_questions.order_by("order", "id")]
     shown = QuestionVersion.objects.in_bulk([vid for vid, _ in first["questions"]])
     assert [shown[vid].question_id for vid, _ in first["questions"]] == form_order
-    numbers = re.findall(r'<span class="num">ข้อ (\d+)\.</span>', first["html"])
-    assert numbers == [str(n) for n in range(1, 15)]
+    numbers = re.findall(r'<span class="num">ข้อ ([๐-๙]+)\.</span>', first["html"])
+    assert numbers == [thai_digits(n) for n in range(1, 15)]  # Thai digits, as on every page
     mc = next(vid for vid, opts in first["questions"] if len(opts) > 2)
     assert [o["key"] for o in shown[mc].options] == next(opts for vid, opts in first["questions"] if vid == mc)
     assert '<b class="letter">ก.</b>' in first["html"] and '<b class="letter">ง.</b>' in first["html"]

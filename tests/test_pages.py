@@ -36,7 +36,7 @@ def test_abbreviations_link_to_the_glossary_longest_first():
 def test_item_update_date_is_in_buddhist_era(client):
     item = Item.objects.published().first()
     html = client.get(item.get_absolute_url()).content.decode()
-    assert f"พ.ศ. {item.updated_at.year + 543}" in html
+    assert f"พ.ศ. {''.join('๐๑๒๓๔๕๖๗๘๙'[int(d)] for d in str(item.updated_at.year + 543))}" in html
 
 
 def test_api_lists_chapters_items_glossary_and_report(client):

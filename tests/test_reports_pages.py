@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from accounts.models import Membership, Unit
 from reports import sample
+from volunteerkm.thai import thai_digits
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_national_dashboard_shows_totals_ranking_and_weakest_chapters(client, kn
     html = client.get("/reports/").content.decode()
     # post mean 520/7 = 74.29 %, gain 160/7 = +22.86 points, g = 160/340 = 0.47, post pass 6/7 = 85.7 %
     for text in ("74.3%", "+22.9 จุด", "ความก้าวหน้า 47% ของส่วนที่ยังไม่รู้", "85.7%", "50.0% → 74.3%", "8 → 7"):
-        assert text in html, text
+        assert thai_digits(text) in html, text  # Thai digits, as on every page
     assert html.index(">ตรัง</a>") < html.index(">เชียงราย</a>")   # 90 % before 68 %
     assert "<svg" in html and "การกระจายของคะแนน" in html
     chapter5 = known["versions"][4].chapter
@@ -68,7 +69,7 @@ def test_national_dashboard_shows_totals_ranking_and_weakest_chapters(client, kn
 
 def test_filters_take_fiscal_year_quarter_and_region(client, known, km_team):
     html = client.get("/reports/?fy=2569&q=3").content.decode()
-    assert "ปีงบประมาณ 2569 ไตรมาส 3" in html and ">ตรัง</a>" in html and ">เชียงราย</a>" not in html
+    assert "ปีงบประมาณ ๒๕๖๙ ไตรมาส ๓" in html and ">ตรัง</a>" in html and ">เชียงราย</a>" not in html
     html = client.get("/reports/?region=ภาคเหนือ").content.decode()
     assert ">เชียงราย</a>" in html and ">ตรัง</a>" not in html
     # nonsense is ignored, not an error
@@ -77,8 +78,8 @@ def test_filters_take_fiscal_year_quarter_and_region(client, known, km_team):
 
 def test_province_page(client, known, km_team):
     html = client.get("/reports/provinces/เชียงราย/").content.decode()
-    assert "ผลการอบรม จังหวัดเชียงราย" in html and "40.0% → 68.0%" in html
-    assert f'href="/reports/sessions/{known["s1"].pk}/"' in html and "5 มีนาคม พ.ศ. 2569" in html
+    assert "ผลการอบรม จังหวัดเชียงราย" in html and "๔๐.๐% → ๖๘.๐%" in html
+    assert f'href="/reports/sessions/{known["s1"].pk}/"' in html and "๕ มีนาคม พ.ศ. ๒๕๖๙" in html
     assert client.get("/reports/provinces/ไม่มีจังหวัดนี้/").status_code == 404
 
 
@@ -87,13 +88,13 @@ def test_session_page_shows_people_gain_and_test(client, known, km_team):
     for text in ("ก้อง", "ฟ้า", "ยังไม่ทำหลังอบรม", "+28.0 จุด", "g = (หลัง − ก่อน) ÷ (100 − ก่อน) = 0.47",
                  "47% ของส่วนที่ยังไม่รู้", "p = 0.141", "40.0% → 68.0%", "4 คน (80.0%)", "การกระจายของคะแนน",
                  "ความรู้รายหมวด"):
-        assert text in html, text
+        assert thai_digits(text) in html, text
     # Five people took both tests: a caution, not a verdict; technical names folded away.
-    assert "ยังสรุปไม่ได้ (คนน้อยเกินไป)" in html and "มีผู้ทำครบทั้งก่อนและหลังอบรมเพียง 5 คน" in html
+    assert "ยังสรุปไม่ได้ (คนน้อยเกินไป)" in html and "มีผู้ทำครบทั้งก่อนและหลังอบรมเพียง ๕ คน" in html
     assert "ไม่แตกต่างอย่างมีนัยสำคัญ" not in html
     assert re.search(r"<details><summary>ชื่อและค่าทางสถิติ</summary><p>Wilcoxon signed-rank", html)
     assert f"/reports/forms/{known['post_f'].pk}/items/?session={known['s1'].pk}" in html
-    assert "วุฒิบัตรผู้ผ่านเกณฑ์ 4 คน" in html
+    assert "วุฒิบัตรผู้ผ่านเกณฑ์ ๔ คน" in html
 
 
 def test_item_analysis_page_flags_questions(client, known, km_team):
@@ -101,10 +102,10 @@ def test_item_analysis_page_flags_questions(client, known, km_team):
     # KR-20 of the post-test of session 1: 0.576923 (test_reports_queries)
     # Five attempts: KR-20 (0.58) and discrimination are shown folded away, with a caution
     # instead of a verdict, and no question is flagged from so few.
-    assert "KR-20) = 0.58 จาก 5 ครั้ง" in html and "ยังสรุปไม่ได้" in html and "น้อยกว่า 20 ครั้ง" in html
+    assert "KR-20) = ๐.๕๘ จาก ๕ ครั้ง" in html and "ยังสรุปไม่ได้" in html and "น้อยกว่า ๒๐ ครั้ง" in html
     assert "อยู่ในเกณฑ์ดี" not in html and "item-card bad" not in html and "ทุกคนตอบถูก" not in html
     whole = client.get(f"/reports/forms/{known['post_f'].pk}/items/?kind=post").content.decode()
-    assert "7 ครั้งที่ทำ" in whole
+    assert "๗ ครั้งที่ทำ" in whole
 
 
 def test_staff_results_page(client, known, km_team):
@@ -112,7 +113,7 @@ def test_staff_results_page(client, known, km_team):
     sample.record_attempt(staff_f, "staff", known["versions"], ["a", "a", "a", "b", "b"],
                           user_obj=sample.user("staff-a"), unit_obj=known["u1"])
     html = client.get("/reports/staff/").content.decode()
-    assert "ผลการทดสอบความรู้เจ้าหน้าที่" in html and "พมจ.เชียงราย" in html and "60.0%" in html
+    assert "ผลการทดสอบความรู้เจ้าหน้าที่" in html and "พมจ.เชียงราย" in html and "๖๐.๐%" in html
     assert f"/reports/forms/{staff_f.pk}/items/?kind=staff" in html
 
 
@@ -132,7 +133,7 @@ def test_session_without_post_test_yet(client, known, km_team):
 
 def test_api_gives_the_same_figures_as_the_pages(client, known, km_team):
     d = client.get("/api/analytics/dashboard?fy=2569").json()
-    assert d["period"] == "ปีงบประมาณ 2569" and d["totals"]["trainings"] == 2
+    assert d["period"] == "ปีงบประมาณ ๒๕๖๙" and d["totals"]["trainings"] == 2
     assert d["totals"]["hake_g"] == pytest.approx(160 / 340)
     assert [p["province"] for p in d["provinces"]] == ["ตรัง", "เชียงราย"]
     s = client.get(f"/api/analytics/sessions/{known['s1'].pk}").json()

@@ -71,7 +71,7 @@ def test_projector_page_shows_code_qr_short_url_and_live_counts(desk, session):
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
     join(Client(), session, name="คนแรก")
     counts = desk.get(f"/trainer/{session.pk}/counts/").content.decode()
-    assert "เข้าร่วมแล้ว</span><strong>1</strong>" in counts
+    assert "เข้าร่วมแล้ว</span><strong>๑</strong>" in counts
 
 
 def test_phases_open_and_close_and_are_audited(desk, session):
@@ -107,7 +107,7 @@ def test_results_pair_pre_and_post_and_the_trainer_fixes_pairs(desk, session):
     somsri = Participant.objects.get(name="สมศรี ใจดี")
     pre, post = somsri.attempts.get(kind="pre"), somsri.attempts.get(kind="post")
     assert (pre.score, post.score) == (6, 12)
-    assert "+43%" in html  # 43% → 86%
+    assert "+๔๓%" in html  # 43% → 86%
     first, second = Participant.objects.filter(name__startswith="สมชาย").order_by("id")
     response = desk.post(f"/trainer/{session.pk}/merge/", {"keep": first.pk, "merge": second.pk})
     assert response.status_code == 302
@@ -116,7 +116,7 @@ def test_results_pair_pre_and_post_and_the_trainer_fixes_pairs(desk, session):
     assert set(first.attempts.values_list("kind", flat=True)) == {"pre", "post"}
     html = desk.get(f"/trainer/{session.pk}/").content.decode()
     assert "อาจเป็นคนเดียวกัน" not in html
-    assert "จับคู่ได้ 2 คน" in html
+    assert "จับคู่ได้ ๒ คน" in html
     # Merging two people who both have a pre-test is refused, and changes nothing.
     response = desk.post(f"/trainer/{session.pk}/merge/", {"keep": somsri.pk, "merge": first.pk}, follow=True)
     assert "รวมกันไม่ได้" in response.content.decode()

@@ -9,6 +9,7 @@ from assessments.forms import CodeForm
 from assessments.models import TrainingSession
 from reports.models import Certificate
 from volunteerkm.links import is_loopback
+from volunteerkm.thai import fold_digits
 
 from .helpers import correct_answers, join, read_test_page, submit_form
 
@@ -33,7 +34,7 @@ def test_a_loopback_join_address_is_warned_about_in_thai(desk, session):
     assert not is_loopback("http://192.168.1.20:8000/") and not is_loopback("https://km.example.go.th/")
 
 
-@override_settings(SITE_URL="https://km.example.go.th")
+@override_settings(SITE_URL="https://km.example.go.th", SITE_URL_SET=True)
 def test_site_url_when_set_wins_over_the_request(desk, session):
     page = desk.get(f"/trainer/{session.pk}/", HTTP_HOST="127.0.0.1:8000").content.decode()
     assert f"https://km.example.go.th/j/{session.code}/" in page and "โทรศัพท์ของผู้เข้าอบรมเปิด" not in page
@@ -43,9 +44,9 @@ def test_codes_are_refused_for_the_real_reason():
     form = CodeForm({"code": "ZZZZZZ"})
     assert not form.is_valid()
     message = form.errors["code"][0]
-    assert "ไม่มีตัว Z" in message and "6 ตัว" not in message
+    assert "ไม่มีตัว Z" in message and "๖ ตัว" not in message
     short = CodeForm({"code": "ABC"})
-    assert not short.is_valid() and "ที่กรอกมี 3 ตัว" in short.errors["code"][0]
+    assert not short.is_valid() and "ที่กรอกมี ๓ ตัว" in short.errors["code"][0]
 
 
 def test_a_post_test_only_participant_is_told_the_right_thing(session):
@@ -64,7 +65,7 @@ def test_answers_wait_for_the_close_unless_the_trainer_chose_self_study(session,
     page = read_test_page(phone_client, session)
     submit_form(phone_client, session, page, correct_answers(page["questions"], wrong=3))
     result = phone_client.get(f"/j/{session.code}/result/pre/").content.decode()
-    assert "11 / 14 คะแนน" in result and "คำตอบที่ถูก:" not in result and "poll." in result
+    assert "๑๑ / ๑๔ คะแนน" in result and "คำตอบที่ถูก:" not in result and "poll." in result
     TrainingSession.objects.filter(pk=session.pk).update(reveal=TrainingSession.IMMEDIATELY)
     result = phone_client.get(f"/j/{session.code}/result/pre/").content.decode()
     assert result.count("คำตอบที่ถูก:") == 3 and "poll." not in result
@@ -94,12 +95,12 @@ def test_the_review_board_shows_shares_hardest_first_after_the_close(desk, sessi
     closed = desk.post(f"/trainer/{session.pk}/phase/", {"kind": "pre", "action": "close", "next": "review"})
     assert closed["Location"] == f"/trainer/{session.pk}/review/pre/"
     board = desk.get(f"/trainer/{session.pk}/review/pre/", HTTP_HX_REQUEST="true").content.decode()
-    numbers = [int(n) for n in re.findall(r'<span class="num">ข้อ (\d+)</span>', board)]
+    numbers = [int(fold_digits(n)) for n in re.findall(r'<span class="num">ข้อ ([๐-๙]+)</span>', board)]
     assert len(numbers) == 14
     # Question 1 was wrong on both phones (0 %), question 2 on one (50 %): hardest first.
     assert numbers[:2] == [1, 2]
-    shares = re.findall(r"ตอบถูก <strong>(\d+)%</strong>", board)
-    assert shares[:3] == ["0", "50", "100"] and board.count('<li class="right">') == 14
+    shares = re.findall(r"ตอบถูก <strong>([๐-๙]+)%</strong>", board)
+    assert shares[:3] == ["๐", "๕๐", "๑๐๐"] and board.count('<li class="right">') == 14
 
 
 def test_most_improved_is_shown_after_the_post_test(desk, session, phone_client):
@@ -110,7 +111,7 @@ def test_most_improved_is_shown_after_the_post_test(desk, session, phone_client)
     submit_form(phone_client, session, page, correct_answers(page["questions"], wrong=0))
     session.set_phase("post", "close")
     board = desk.get(f"/trainer/{session.pk}/review/post/").content.decode()
-    assert "ก้าวหน้ามากที่สุด" in board and "สมศรี ใจดี" in board and "+50" in board
+    assert "ก้าวหน้ามากที่สุด" in board and "สมศรี ใจดี" in board and "+๕๐" in board
 
 
 @override_settings(ALLOWED_HOSTS=["192.168.1.20", "testserver"])
