@@ -72,6 +72,7 @@ bench: install
 	$(BIN)/python bench/training_day.py --db postgres --pg-url $(PG_URL)
 	$(BIN)/python bench/analytics_scale.py
 	$(BIN)/python bench/line_webhook.py
+	$(BIN)/python bench/page_weight.py
 
 # Upgrade the pinned versions: resolve pyproject.toml's ranges afresh, then `make install`.
 lock: install

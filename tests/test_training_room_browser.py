@@ -20,6 +20,7 @@ from assessments.models import QuestionVersion, TrainingSession
 from reports import pdf, xlsx
 from reports.certificates import qr_png
 from reports.session_report import session_report
+from volunteerkm.thai import fold_digits, thai_digits
 
 from .helpers import SCREENSHOTS, TRAINER_PASSWORD, keep_pngs, needs_poppler, screenshot
 from .roomnet import RoomProxy
@@ -28,16 +29,28 @@ pytestmark = [pytest.mark.browser, needs_poppler]
 LONG_NAME = "สมศรีมีสุขสวัสดิ์ยิ่งยืนยงคงกระพันชาตรีศรีสวัสดิ์วัฒนาถาวรรุ่งเรืองกิจ"
 
 
+VIOLATIONS = []  # every Content Security Policy violation any page of the room reports
+REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", function (e) {
+  window.cspViolation(e.violatedDirective + " " + e.blockedURI + " @ " + location.pathname); });"""
+
+
+def watched(context):
+    """The context's pages report CSP violations (no inline style or script is allowed)."""
+    context.expose_function("cspViolation", VIOLATIONS.append)
+    context.add_init_script(REPORT_VIOLATIONS)
+    return context
+
+
 def phone_context(browser, proxy):
-    return browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True,
-                               has_touch=True, locale="th-TH", proxy={"server": proxy.server})
+    return watched(browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
+                                       is_mobile=True, has_touch=True, locale="th-TH", proxy={"server": proxy.server}))
 
 
 def answer(page, blocker, wrong_numbers):
     """Answer every question, wrong on the given question numbers; returns {number: version id}."""
     numbers = {}
     for fs in page.query_selector_all("fieldset.q"):
-        number = int(re.search(r"ข้อ (\d+)\.", fs.inner_text()).group(1))
+        number = int(fold_digits(re.search(r"ข้อ ([๐-๙]+)\.", fs.inner_text()).group(1)))
         numbers[number] = int(fs.get_attribute("data-q"))
     with blocker.unblock():
         versions = QuestionVersion.objects.in_bulk(list(numbers.values()))
@@ -56,15 +69,15 @@ def test_a_training_day_in_a_room(room_server, room_trainer, browser, django_db_
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with RoomProxy(room, port) as proxy:
         # The trainer's laptop opens the site at the room's address.
-        desk_context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="th-TH",
-                                           proxy={"server": proxy.server})
+        desk_context = watched(browser.new_context(viewport={"width": 1366, "height": 768}, locale="th-TH",
+                                                   proxy={"server": proxy.server}))
         desk = desk_context.new_page()
         desk.goto(base + "/trainer/new/")
         desk.fill("input[name=username]", "trainer-phrae")
         desk.fill("input[name=password]", TRAINER_PASSWORD)
         desk.click("main button[type=submit]")
         # The session form: Thai date lists in พ.ศ., the trainer's settings.
-        assert desk.locator("select[name=date_year] option:checked").inner_text().startswith("25")
+        assert desk.locator("select[name=date_year] option:checked").inner_text().startswith("๒๕")
         assert "(pre-test)" not in desk.inner_text("main")
         desk.fill("input[name=title]", "อบรม อพม. ใหม่ จังหวัดแพร่ รุ่นที่ 1")
         desk.select_option("select[name=date_day]", "30")
@@ -74,7 +87,7 @@ def test_a_training_day_in_a_room(room_server, room_trainer, browser, django_db_
         screenshot(desk, "room-01-session-form")
         desk.click("main button[type=submit]")
         main = desk.inner_text("main")
-        assert "30 พฤศจิกายน พ.ศ. 25" in main and "เวลาทำ 20 นาที" in main
+        assert "๓๐ พฤศจิกายน พ.ศ. ๒๕" in main and "เวลาทำ ๒๐ นาที" in main
         assert "โทรศัพท์ของผู้เข้าอบรมเปิดที่อยู่" not in main, "the room's address is not loopback"
         code = re.search(r"รหัส ([A-Z0-9]{6})", desk.inner_text("main .meta")).group(1)
         join_url = f"{base}/j/{code}/"
@@ -121,8 +134,8 @@ def test_a_training_day_in_a_room(room_server, room_trainer, browser, django_db_
             page.click("main button[type=submit]")
             page.click("button[value=yes]")
             page.wait_for_selector("fieldset.q")
-            shown = re.findall(r"ข้อ (\d+)\.", page.inner_text("#test"))
-            assert shown == [str(n) for n in range(1, 15)], "numbers in order on every phone"
+            shown = re.findall(r"ข้อ ([๐-๙]+)\.", page.inner_text("#test"))
+            assert shown == [thai_digits(n) for n in range(1, 15)], "numbers in order on every phone, Thai digits"
             assert page.evaluate("document.documentElement.scrollWidth") <= 360
             phones.append((context, page))
         first = phones[0][1]
@@ -131,7 +144,7 @@ def test_a_training_day_in_a_room(room_server, room_trainer, browser, django_db_
         first.click("#send")
         first.wait_for_url("**/result/pre/")
         text = first.inner_text("main")
-        assert "12 / 14 คะแนน" in text and "ไม่มีผ่านหรือไม่ผ่าน" in text and "ผ่านเกณฑ์" not in text
+        assert "๑๒ / ๑๔ คะแนน" in text and "ไม่มีผ่านหรือไม่ผ่าน" in text and "ผ่านเกณฑ์" not in text
         assert "คำตอบที่ถูก" not in text and "เฉลยจะแสดงที่นี่" in text
         assert first.evaluate("document.documentElement.scrollWidth") <= 360, "a long name wraps"
         screenshot(first, "room-04-phone-result-waiting")
@@ -145,7 +158,7 @@ def test_a_training_day_in_a_room(room_server, room_trainer, browser, django_db_
         desk.goto(session_url)
         desk.click("button:has-text('ปิดแบบทดสอบก่อนอบรม')")
         first.wait_for_selector("ol.review", timeout=20000)
-        wrong = [int(n) for n in re.findall(r"ข้อ (\d+)\.", " ".join(
+        wrong = [int(fold_digits(n)) for n in re.findall(r"ข้อ ([๐-๙]+)\.", " ".join(
             first.locator("ol.review li.wrong").all_inner_texts()))]
         assert wrong == [3, 7], "the review's numbers are the phone's numbers"
         assert re.search(r"ตอบถูก: [กขคง]\. ", first.inner_text("ol.review")), "the right option by its letter"
@@ -158,8 +171,8 @@ def test_a_training_day_in_a_room(room_server, room_trainer, browser, django_db_
             assert projector.evaluate("document.documentElement.scrollWidth") <= w
             screenshot(projector, f"room-06-review-{w}x{h}", full_page=False)
         heads = projector.locator(".review-q h2 .num").all_inner_texts()
-        assert heads[:2] == ["ข้อ 3", "ข้อ 7"] and len(heads) == 14
-        assert "ตอบถูก 0%" in projector.locator(".review-q").first.inner_text().replace("\n", " ")
+        assert heads[:2] == ["ข้อ ๓", "ข้อ ๗"] and len(heads) == 14
+        assert "ตอบถูก ๐%" in projector.locator(".review-q").first.inner_text().replace("\n", " ")
         font = projector.evaluate("parseFloat(getComputedStyle(document.querySelector('.review-q h2')).fontSize)")
         assert font >= 28, "readable from the back of the room"
 
@@ -180,7 +193,7 @@ def test_a_training_day_in_a_room(room_server, room_trainer, browser, django_db_
         desk.click("button:has-text('ปิดแบบทดสอบหลังอบรม')")
         projector.goto(f"{session_url}review/post/")
         improved = projector.inner_text(".improved")
-        assert LONG_NAME in improved and "+14" in improved
+        assert LONG_NAME in improved and "+๑๔" in improved
         screenshot(projector, "room-07-review-post", full_page=False)
 
         # The certificate: its QR code is the room's address of a working page.
@@ -231,5 +244,6 @@ def test_a_training_day_in_a_room(room_server, room_trainer, browser, django_db_
     for context, _ in phones:
         context.close()
     desk_context.close()
+    assert VIOLATIONS == [], "no page of the day breaks the Content Security Policy"
     # Every request the browsers sent for the room's address went through the loopback proxy.
     assert proxy.forwarded and all(host == room for _, host, _ in proxy.forwarded)

@@ -6,7 +6,7 @@ change and commit the .woff2 files; nothing is built or downloaded when the site
 
     .venv/bin/python volunteerkm/fonts/subset.py
 
-fontTools writes WOFF2 with the `brotli` package (in the dev extra)."""
+fontTools (installed with fpdf2) writes WOFF2 with the `brotli` package: `.venv/bin/pip install brotli` first."""
 from pathlib import Path
 
 from fontTools import subset
