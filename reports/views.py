@@ -25,7 +25,7 @@ from .session_report import session_report
 from .staff_results import staff_results
 
 SERIES = [("ก่อนอบรม", "pre"), ("หลังอบรม", "post")]
-BIN_LABELS = [f"{i * 10}" for i in range(10)]
+BIN_LABELS = [thai_digits(i * 10) for i in range(10)]
 ITEM_ANALYSIS_PAGE_LIMIT = 20_000
 
 

@@ -36,7 +36,7 @@ REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", func
 
 def watched(context):
     """The context's pages report CSP violations (no inline style or script is allowed)."""
-    context.expose_function("cspViolation", VIOLATIONS.append)
+    context.expose_function("cspViolation", lambda text: VIOLATIONS.append(text))
     context.add_init_script(REPORT_VIOLATIONS)
     return context
 
@@ -79,7 +79,7 @@ def test_a_training_day_in_a_room(room_server, room_trainer, browser, django_db_
         # The session form: Thai date lists in พ.ศ., the trainer's settings.
         assert desk.locator("select[name=date_year] option:checked").inner_text().startswith("๒๕")
         assert "(pre-test)" not in desk.inner_text("main")
-        desk.fill("input[name=title]", "อบรม อพม. ใหม่ จังหวัดแพร่ รุ่นที่ 1")
+        desk.fill("input[name=title]", "อบรม อพม. ใหม่ จังหวัดแพร่ รุ่นที่ ๑")
         desk.select_option("select[name=date_day]", "30")
         desk.select_option("select[name=date_month]", "11")
         desk.fill("input[name=time_limit]", "20")
