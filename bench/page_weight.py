@@ -11,7 +11,9 @@ Network.emulateNetworkConditions: --rtt ms of latency per request, --kbps KB/s d
 up). Printed per page: bytes on the wire (every response until the network is idle:
 page, styles, scripts, fonts), the number of requests, the requests the browser counted
 as render-blocking beyond the page itself, and the first paint from navigation start.
-Targets: ≤ 60 KB cold and first paint ≤ 2.5 s. Loopback only.
+Targets: ≤ 60 KB cold and first paint ≤ 2.5 s. Chrome adds the round trip to every
+request, so a page and its one stylesheet (the Content Security Policy allows no inline
+style) paint after two round trips at the earliest. Loopback only.
 """
 import argparse
 import os
@@ -174,7 +176,7 @@ def main():
             ]
             print(f"network: {args.rtt} ms round trip, {args.kbps:g} KB/s · targets: ≤ {TARGET_BYTES // 1024} KB cold, "
                   f"first paint ≤ {TARGET_PAINT} s · median of {args.runs} cold load(s)")
-            print(f"{'kind':7} {'page':18} {'KB':>6} {'req':>4} {'blocking':>8} {'paint s':>8}  within")
+            print(f"{'kind':7} {'page':18} {'KB':>6} {'req':>4} {'blocking':>8} {'paint s':>8}  bytes  paint")
             worst = True
             for kind, name, path, state in pages:
                 # warm the server (its caches and search index) first; every measured load is cold in the browser
@@ -183,10 +185,11 @@ def main():
                 runs.sort(key=lambda r: r["paint"] or 1e9)
                 r = runs[len(runs) // 2]
                 assert r["status"] == 200, (path, r["status"])
-                ok = r["bytes"] <= TARGET_BYTES and r["paint"] is not None and r["paint"] <= TARGET_PAINT
-                worst = worst and ok
+                light = r["bytes"] <= TARGET_BYTES
+                quick = r["paint"] is not None and r["paint"] <= TARGET_PAINT
+                worst = worst and light and quick
                 print(f"{kind:7} {name:18} {r['bytes'] / 1024:6.1f} {r['requests']:4d} {len(r['blocking']):8d} "
-                      f"{r['paint'] or float('nan'):8.2f}  {'yes' if ok else 'NO'}")
+                      f"{r['paint'] or float('nan'):8.2f}  {'ok' if light else 'OVER':5}  {'ok' if quick else 'SLOW'}")
             print("all pages within the targets" if worst else "some pages miss the targets")
             browser.close()
     finally:
