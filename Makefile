@@ -2,6 +2,8 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# 127.0.0.1 serves this computer only; HOST=0.0.0.0 serves a training room's network.
+HOST ?= 127.0.0.1
 WORKERS ?= 3
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
@@ -24,9 +26,14 @@ run: install
 	$(BIN)/volunteerkm loadquestions content/questions
 	$(BIN)/volunteerkm collectstatic --noinput -v0
 	$(BIN)/volunteerkm schedule_retention
+	@if [ "$(HOST)" != "127.0.0.1" ]; then \
+		echo "โทรศัพท์ในห้องเปิดได้ที่ (ที่อยู่ของเครื่องนี้ในเครือข่าย):"; \
+		for ip in $$(hostname -I 2>/dev/null); do echo "  http://$$ip:$(PORT)/j/"; done; \
+	fi
 	$(BIN)/volunteerkm db_worker --no-reload --queue-name '*' -v1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn volunteerkm.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$$(if [ "$(HOST)" != "127.0.0.1" ]; then echo "127.0.0.1,localhost,[::1],$$(hostname -I 2>/dev/null | tr ' ' ',')"; else echo "127.0.0.1,localhost,[::1]"; fi)}" \
+		$(BIN)/gunicorn volunteerkm.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 test: install
 	$(BIN)/volunteerkm collectstatic --noinput -v0
@@ -65,6 +72,7 @@ bench: install
 	$(BIN)/python bench/training_day.py --db postgres --pg-url $(PG_URL)
 	$(BIN)/python bench/analytics_scale.py
 	$(BIN)/python bench/line_webhook.py
+	$(BIN)/python bench/page_weight.py
 
 # Upgrade the pinned versions: resolve pyproject.toml's ranges afresh, then `make install`.
 lock: install

@@ -11,6 +11,7 @@ from ninja.security import APIKeyHeader, django_auth
 from pydantic import BaseModel
 
 from volunteerkm.apierrors import refusals
+from volunteerkm.links import absolute_url
 
 from . import grading, participants
 from .forms import JoinForm, normalize_code
@@ -62,6 +63,7 @@ class JoinOut(Schema):
 class OptionOut(BaseModel):
     key: str
     text: str
+    letter: str = Field("", description="ก ข ค ง …: the option's letter, the same on every phone and in every report")
 
 
 class QuestionOut(BaseModel):
@@ -118,6 +120,8 @@ class ResultOut(BaseModel):
     replayed: bool = Field(False, description="true when this submission had been stored before (a retry)")
     subscores: list[SubScoreOut]
     correct: list[int] = Field(description="the numbers of the questions answered right")
+    answers_revealed: bool = Field(True, description="false while the trainer keeps the answers hidden (until the "
+                                                     "test is closed); `correct` and `answers` are then empty")
     answers: list[AnswerOut] = Field(description="each wrong or unanswered question: the right answer and what to read")
     result_url: str
 
@@ -125,15 +129,16 @@ class ResultOut(BaseModel):
 def session_out(request, session):
     return SessionOut(code=session.code, title=session.title, unit=grading.unit_name(session.unit_id),
                       date=session.date, ask_for=session.ask_for, phase=session.open_phase(),
-                      join_url=request.build_absolute_uri(session.join_path()))
+                      join_url=absolute_url(request, session.join_path()))
 
 
-def test_out(ticket, questions, form, kind):
+def test_out(ticket, questions, form, kind, session=None):
+    limit, mark = (session.time_limit, session.pass_mark) if session else (form.time_limit, form.pass_mark)
     return {
         "kind": kind, "title": KIND_LABELS[kind], "form": form.title, "ticket": ticket.token,
-        "issued_at": ticket.issued, "time_limit_minutes": form.time_limit, "pass_mark": form.pass_mark,
-        "questions": [{"id": q["version"].pk, "number": n, "kind": q["version"].kind, "text": q["version"].text,
-                       "options": q["options"]} for n, q in enumerate(questions, start=1)],
+        "issued_at": ticket.issued, "time_limit_minutes": limit, "pass_mark": mark,
+        "questions": [{"id": q["version"].pk, "number": q["number"], "kind": q["version"].kind,
+                       "text": q["version"].text, "options": q["options"]} for q in questions],
     }
 
 
@@ -143,18 +148,25 @@ def result_out(attempt, replayed=False):
     else:
         code = getattr(attempt, "session_code", None) or attempt.session.code
         url = reverse("assessments:result", args=[code, attempt.kind])
-    rows = grading.result_rows(attempt)
+    revealed = attempt.kind == STAFF or _session_of(attempt).answers_revealed(attempt.kind)
+    rows = grading.result_rows(attempt) if revealed else []
     return {
         "attempt_id": attempt.pk, "kind": attempt.kind, "score": attempt.score, "max_score": attempt.max_score,
         "percent": attempt.percent, "passed": attempt.passed, "pass_mark": attempt.pass_mark,
         "submitted_at": attempt.submitted_at.isoformat(), "replayed": replayed, "result_url": url,
         "subscores": [{"section": s.section, "label": section_label(s.section), "score": s.score,
                        "max_score": s.max_score} for s in grading.subscores_of(attempt)],
-        "correct": [r["position"] for r in rows if r["correct"]],
+        "correct": [r["position"] for r in rows if r["correct"]], "answers_revealed": revealed,
         "answers": [{"number": r["position"], "text": r["text"], "correct": r["correct"], "chosen": r["chosen"],
                      "right_answer": r["right"], "explanation": r["explanation"], "read_url": r["read_url"]}
                     for r in rows if not r["correct"]],
     }
+
+
+def _session_of(attempt):
+    """The attempt's session with its phase times as they are now."""
+    return TrainingSession.objects.only("reveal", "pre_form_id", "post_form_id", "pre_opened_at", "pre_closed_at",
+                                        "post_opened_at", "post_closed_at").get(pk=attempt.session_id)
 
 
 def _session(code):
@@ -212,7 +224,7 @@ def session_test(request, code: str):
         return fail(409, f"คุณส่ง{KIND_LABELS[kind]}แล้ว")
     form = grading.cached_form(session.pre_form_id if kind == PRE else session.post_form_id)
     ticket, questions = grading.open_test(session=session, kind=kind, participant=participant, form=form)
-    return test_out(ticket, questions, form, kind)
+    return test_out(ticket, questions, form, kind, session)
 
 
 @router.post("/assessments/sessions/{code}/submit", url_name="assessments_submit",
@@ -249,6 +261,9 @@ class SessionIn(Schema):
     pre_form: int
     post_form: int
     ask_for: str = "name"
+    time_limit: int | None = Field(None, description="minutes for each test; left out: the pre-test form's")
+    pass_mark: int | None = Field(None, description="percent of the post-test to pass; left out: the post-test form's")
+    reveal: str = Field("after_close", description="after_close | immediately: when phones show the right answers")
 
 
 class TrainerSessionOut(SessionOut):
@@ -289,7 +304,13 @@ def trainer_sessions(request):
 def trainer_create(request, data: SessionIn):
     from .forms import SessionForm
 
-    form = SessionForm(data.dict(), user=request.user)
+    values = data.dict()
+    forms = TestForm.objects.in_bulk([data.pre_form, data.post_form])
+    if values["time_limit"] is None and data.pre_form in forms:
+        values["time_limit"] = forms[data.pre_form].time_limit or ""
+    if values["pass_mark"] is None and data.post_form in forms:
+        values["pass_mark"] = forms[data.post_form].pass_mark
+    form = SessionForm(SessionForm.api_data(values), user=request.user)
     if not form.is_valid():
         return fail(400, " ".join(f"{form.fields[f].label if f in form.fields else ''}: {e}".strip(": ")
                                         for f, errors in form.errors.items() for e in errors))

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import units_of
-from volunteerkm.thai import fold_digits
+from volunteerkm.thai import BE_OFFSET, MONTHS, fold_digits, thai_digits
 
 from .models import CODE_ALPHABET, CODE_LENGTH, Participant, TestForm, TrainingSession
 
@@ -33,8 +33,14 @@ class CodeForm(forms.Form):
 
     def clean_code(self):
         code = normalize_code(self.cleaned_data["code"])
-        if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
-            raise forms.ValidationError(f"รหัสเข้าร่วมมี {CODE_LENGTH} ตัว เป็นตัวอักษรภาษาอังกฤษและตัวเลข กรุณาตรวจสอบอีกครั้ง")
+        if len(code) != CODE_LENGTH:
+            raise forms.ValidationError(f"รหัสเข้าร่วมมี {thai_digits(CODE_LENGTH)} ตัว "
+                                        f"(ที่กรอกมี {thai_digits(len(code))} ตัว) กรุณาตรวจสอบรหัสบนจออีกครั้ง")
+        unused = sorted({c for c in code if c not in CODE_ALPHABET})
+        if unused:
+            raise forms.ValidationError(
+                f"รหัสเข้าร่วมไม่มีตัว {' '.join(unused)} (ไม่ใช้ตัวที่หน้าตาคล้ายกัน เช่น 0 กับ O, 2 กับ Z, 5 กับ S) "
+                f"กรุณาดูรหัสบนจออีกครั้ง ตัวที่ใช้ได้คือ {' '.join(CODE_ALPHABET)}")
         return code
 
 
@@ -98,14 +104,60 @@ class JoinForm(forms.Form):
         return device if re.fullmatch(r"[A-Za-z0-9_-]{8,48}", device or "") else ""
 
 
+class ThaiDateWidget(forms.SelectDateWidget):
+    """Day, Thai month name and Buddhist-Era year as three lists: the same on every phone
+    and browser, whatever its language (a date input shows "11/30/2026" on many)."""
+
+    template_name = "assessments/widgets/thai_date.html"
+
+    def __init__(self, attrs=None):
+        this_year = timezone.localdate().year
+        super().__init__(attrs=attrs, years=range(this_year - 1, this_year + 3),
+                         months=dict(enumerate(MONTHS, start=1)),
+                         empty_label=("วัน", "เดือน", "ปี พ.ศ."))
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        labels = {"day": "วัน", "month": "เดือน", "year": "ปี พ.ศ."}
+        for sub in context["widget"]["subwidgets"]:
+            part = sub["name"].rsplit("_", 1)[-1]
+            sub["label"] = labels.get(part, "")
+            # The values stay the Gregorian numbers; the labels are Thai digits, the year in พ.ศ.
+            if part in ("day", "year"):
+                for _, options, _ in sub["optgroups"]:
+                    for option in options:
+                        if str(option["value"]).isdigit():
+                            number = int(option["value"]) + (BE_OFFSET if part == "year" else 0)
+                            option["label"] = thai_digits(number)
+        return context
+
+
+class FormChoice(forms.ModelChoiceField):
+    """A test form by its title alone (the field already says before or after training)."""
+
+    def label_from_instance(self, obj):
+        return obj.title
+
+
 class SessionForm(forms.ModelForm):
-    """A trainer opens a training for one of their units."""
+    """A trainer opens a training for one of their units and sets how it runs."""
 
     class Meta:
         model = TrainingSession
-        fields = ["title", "unit", "date", "pre_form", "post_form", "ask_for"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "ask_for": forms.RadioSelect}
+        fields = ["title", "unit", "date", "pre_form", "post_form", "time_limit", "pass_mark", "reveal", "ask_for"]
+        field_classes = {"pre_form": FormChoice, "post_form": FormChoice}
+        widgets = {"date": ThaiDateWidget, "ask_for": forms.RadioSelect, "reveal": forms.RadioSelect,
+                   "time_limit": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": 180}),
+                   "pass_mark": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 100})}
+
+    @staticmethod
+    def api_data(values):
+        """The API's JSON (a `date`) as the form's three date lists."""
+        values = dict(values)
+        day = values.pop("date", None)
+        if day:
+            values.update(date_day=day.day, date_month=day.month, date_year=day.year)
+        return values
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,18 +167,35 @@ class SessionForm(forms.ModelForm):
         for name in ("pre_form", "post_form"):
             self.fields[name].error_messages["invalid_choice"] = "เลือกแบบทดสอบจากรายการ"
         volunteer_forms = TestForm.objects.filter(active=True, kind__in=["pre", "post"])
-        self.fields["pre_form"].queryset = volunteer_forms
+        self.fields["pre_form"].queryset = volunteer_forms.filter(kind="pre")
         self.fields["post_form"].queryset = volunteer_forms
-        self.fields["post_form"].help_text = "ใช้ชุดเดียวกับก่อนอบรม หรือชุดคู่ขนานก็ได้"
+        self.fields["post_form"].help_text = "ชุดคู่ขนาน (ข้อคำถามต่างกัน วัดเรื่องเดียวกัน) หรือชุดเดียวกับก่อนอบรมก็ได้"
         self.fields["date"].initial = timezone.localdate()
         first_pre = volunteer_forms.filter(kind="pre").first()
         if first_pre:
             self.fields["pre_form"].initial = first_pre.pk
-            parallel = first_pre.parallels.filter(active=True).first()
-            self.fields["post_form"].initial = (parallel or first_pre).pk
+            post = first_pre.parallels.filter(active=True).first() or first_pre
+            self.fields["post_form"].initial = post.pk
+            self.fields["time_limit"].initial = first_pre.time_limit
+            self.fields["pass_mark"].initial = post.pass_mark
+        self.fields["time_limit"].help_text = "ใช้กับทั้งก่อนและหลังอบรม เว้นว่างถ้าไม่จำกัดเวลา"
         for f in self.fields.values():
             f.error_messages["required"] = f"กรุณาระบุ{f.label}"
-        self.fields["date"].error_messages["invalid"] = "วันที่ไม่ถูกต้อง"
+        self.fields["date"].error_messages["invalid"] = "วันที่ไม่ถูกต้อง กรุณาเลือกวัน เดือน และปี พ.ศ. ให้ครบ"
+        self.fields["time_limit"].error_messages["invalid"] = "เวลาทำต้องเป็นจำนวนนาที เช่น ๑๕"
+        self.fields["pass_mark"].error_messages["invalid"] = "เกณฑ์ผ่านต้องเป็นตัวเลขร้อยละ เช่น ๖๐"
+
+    def clean_time_limit(self):
+        minutes = self.cleaned_data.get("time_limit")
+        if minutes is not None and not 1 <= minutes <= 180:
+            raise forms.ValidationError("เวลาทำต้องอยู่ระหว่าง ๑–๑๘๐ นาที หรือเว้นว่างถ้าไม่จำกัดเวลา")
+        return minutes
+
+    def clean_pass_mark(self):
+        mark = self.cleaned_data.get("pass_mark")
+        if mark is not None and mark > 100:
+            raise forms.ValidationError("เกณฑ์ผ่านต้องอยู่ระหว่างร้อยละ ๐–๑๐๐")
+        return mark
 
 
 class MergeForm(forms.Form):

@@ -132,19 +132,30 @@ def draw_seed(session: TrainingSession | None, kind: str, user=None) -> str:
     return f"staff:{user.pk}:{done}"
 
 
-def person_order(version_ids: list[int], person: str) -> list[int]:
-    """The question order one person sees: shuffled, and the same on every reload."""
-    order = list(version_ids)
-    random.Random(f"q:{person}").shuffle(order)
-    return order
+# Everyone sees the questions in the form's order and the options in the editor's order,
+# lettered ก ข ค ง: "ข้อ ๓, ตัวเลือก ข" then means the same question and the same choice on
+# every phone, in the review, on the projector, in the reports and in the Excel file.
+OPTION_LETTERS = "กขคงจ"
 
 
-def option_order(version: QuestionVersion, person: str) -> list[dict]:
-    """A question's options as one person sees them (true/false keeps ถูก before ผิด)."""
-    options = list(version.options)
-    if version.kind == Question.MULTIPLE_CHOICE:
-        random.Random(f"o:{person}:{version.question_id}").shuffle(options)
-    return options
+def option_letter(key: str) -> str:
+    """The Thai letter of an option key ("a" → "ก"); true/false options have none."""
+    return OPTION_LETTERS["abcde".index(key)] if key and key in "abcde" else ""
+
+
+def option_label(version: QuestionVersion, key) -> str:
+    """How reports name a chosen option: "ก" … "จ", "ถูก"/"ผิด", or "ไม่ตอบ" for a blank."""
+    if not key:
+        return "ไม่ตอบ"
+    if version.kind == Question.TRUE_FALSE:
+        return {"t": "ถูก", "f": "ผิด"}.get(key, key)
+    return option_letter(key) or key
+
+
+def lettered_options(version: QuestionVersion) -> list[dict]:
+    """A question's options as everyone sees them: {"key", "text", "letter"}."""
+    return [{**o, "letter": option_letter(o["key"]) if version.kind == Question.MULTIPLE_CHOICE else ""}
+            for o in version.options]
 
 
 # --- tickets --------------------------------------------------------------------------
@@ -221,26 +232,21 @@ def follow_merges(participant):
     return participant
 
 
-def person_key(ticket_or_kind, participant=None, user=None) -> str:
-    if participant is not None:
-        return f"p{participant.pk}:{ticket_or_kind}"
-    return f"u{user.pk}:{ticket_or_kind}"
-
-
 def open_test(*, session=None, kind, participant=None, user=None, form=None):
-    """What a person needs to take a test now: the ticket and the questions in their
-    order, each {"version", "options"} (options already in their personal order)."""
+    """What a person needs to take a test now: the ticket and the questions in the form's
+    order, each {"version", "number", "options"}."""
     form = form or session.form_for(kind)
     ids = draw(form, draw_seed(session, kind, user))
     ticket = issue_ticket(kind=kind, form=form, version_ids=ids, session=session, participant=participant, user=user)
-    return ticket, questions_for(ticket, participant=participant, user=user)
+    return ticket, questions_for(ticket)
 
 
-def questions_for(ticket: Ticket, participant=None, user=None):
-    person = person_key(ticket.kind, participant, user)
+def questions_for(ticket: Ticket):
+    """The ticket's questions in its order; `number` is the number shown everywhere
+    (it is also the answer's stored position)."""
     versions = versions_by_id(ticket.version_ids)
-    order = person_order([v for v in ticket.version_ids if v in versions], person)
-    return [{"version": versions[v], "options": option_order(versions[v], person)} for v in order]
+    return [{"version": versions[v], "number": n, "options": lettered_options(versions[v])}
+            for n, v in enumerate(ticket.version_ids, start=1) if v in versions]
 
 
 # --- grading ----------------------------------------------------------------------------
@@ -357,6 +363,9 @@ def submit(*, ticket_token, idempotency_key, answers, participant=None, user=Non
             return refuse("ผู้จัดอบรมปิดแบบทดสอบนี้แล้ว ส่งคำตอบไม่ได้", 409)
         person = {"participant_id": person_now.pk, "session_id": session.pk, "unit_id": session.unit_id}
     form = cached_form(ticket.form_id)
+    pass_mark, limit = form.pass_mark, form.time_limit
+    if ticket.kind != STAFF:  # the trainer's settings for the session
+        pass_mark, limit = session.pass_mark, session.time_limit
 
     versions = versions_by_id(ticket.version_ids)
     graded, sections = [], {}
@@ -370,14 +379,13 @@ def submit(*, ticket_token, idempotency_key, answers, participant=None, user=Non
         sec[2] += 1
     score = sum(g[3] for g in graded)
     max_score = len(graded)
-    limit = form.time_limit
     started = ticket.issued_at
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
                 form_id=form.pk, kind=ticket.kind, idempotency_key=idempotency_key, answers_digest=digest,
-                score=score, max_score=max_score, pass_mark=form.pass_mark,
-                passed=score * 100 >= form.pass_mark * max_score, started_at=started, submitted_at=now,
+                score=score, max_score=max_score, pass_mark=pass_mark,
+                passed=score * 100 >= pass_mark * max_score, started_at=started, submitted_at=now,
                 over_time=bool(limit) and now - started > timedelta(minutes=limit, seconds=90), **person,
             )
             Answer.objects.bulk_create([
@@ -443,11 +451,16 @@ def result_rows(attempt: Attempt):
         link = knowledge_link(v)
         rows.append({
             "position": pos, "text": v.text, "correct": ok, "chosen": v.option_text(chosen) if chosen else "",
-            "right": v.option_text(v.correct), "explanation": v.explanation, "section": v.section,
+            "right": v.option_text(v.correct), "chosen_letter": _letter(v, chosen),
+            "right_letter": _letter(v, v.correct), "explanation": v.explanation, "section": v.section,
             "read_url": link[0] if link else None, "read_title": link[1] if link else "",
             "read_is_field": link[2] if link else False,
         })
     return rows
+
+
+def _letter(version, key):
+    return option_letter(key) if version.kind == Question.MULTIPLE_CHOICE else ""
 
 
 def subscores_of(attempt: Attempt):

@@ -33,9 +33,10 @@ from django.utils import timezone
 
 from accounts.models import Unit
 from knowledge.models import Chapter, Item, ReportField
+from volunteerkm.thai import thai_digits
 
 PRE, POST, STAFF = "pre", "post", "staff"
-KIND_CHOICES = [(PRE, "ก่อนอบรม (pre-test)"), (POST, "หลังอบรม (post-test)"), (STAFF, "แบบทดสอบเจ้าหน้าที่")]
+KIND_CHOICES = [(PRE, "ก่อนอบรม"), (POST, "หลังอบรม"), (STAFF, "เจ้าหน้าที่")]
 KIND_LABELS = {PRE: "แบบทดสอบก่อนอบรม", POST: "แบบทดสอบหลังอบรม", STAFF: "แบบทดสอบความรู้สำหรับเจ้าหน้าที่"}
 
 # Section key of a question, sub-score or blueprint rule: the chapter number as text
@@ -44,7 +45,8 @@ REPORT_SECTION = "report"
 
 
 def section_label(section):
-    return "รายงาน KM" if section == REPORT_SECTION else f"หมวดที่ {section}"
+    """'หมวดที่ ๒' (Thai digits, as every page and file writes them) or 'รายงาน KM'."""
+    return "รายงาน KM" if section == REPORT_SECTION else f"หมวดที่ {thai_digits(section)}"
 
 
 # --- question bank ------------------------------------------------------------------
@@ -257,7 +259,7 @@ class TestForm(models.Model):
         ordering = ["title"]
 
     def __str__(self):
-        return f"{self.title} ({self.get_kind_display()})"
+        return self.title
 
     def clean(self):
         if self.pass_mark is not None and self.pass_mark > 100:
@@ -267,7 +269,7 @@ class TestForm(models.Model):
 
 
 class FormQuestion(models.Model):
-    """A question of a fixed form, in the form's order (before per-person shuffling)."""
+    """A question of a fixed form, in the form's order: the order and numbers everyone sees."""
 
     form = models.ForeignKey(TestForm, on_delete=models.CASCADE, related_name="form_questions", verbose_name="แบบทดสอบ")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="form_questions",
@@ -326,6 +328,9 @@ class TrainingSession(models.Model):
 
     Each phase is open while its `*_opened_at` is set and its `*_closed_at` is empty.
     `ask_for` says what a volunteer gives besides the name (PDPA: the least that works).
+    The trainer sets the time limit and the pass mark for both tests (copied from the
+    pre-test form when the session is made) and `reveal`: when a phone shows the right
+    answers (see `answers_revealed`); the score shows at once either way.
     """
 
     NAME_ONLY, PHONE, NATIONAL_ID = "name", "phone", "national_id"
@@ -345,7 +350,19 @@ class TrainingSession(models.Model):
                                  verbose_name="แบบทดสอบก่อนอบรม")
     post_form = models.ForeignKey(TestForm, on_delete=models.PROTECT, related_name="+",
                                   verbose_name="แบบทดสอบหลังอบรม")
+    AFTER_CLOSE, IMMEDIATELY = "after_close", "immediately"
+    REVEAL_CHOICES = [
+        (AFTER_CLOSE, "เมื่อผู้จัดอบรมปิดแบบทดสอบ (อบรมในห้อง: ไม่มีใครเห็นเฉลยระหว่างที่คนอื่นยังทำอยู่)"),
+        (IMMEDIATELY, "ทันทีที่ส่งคำตอบ (ทบทวนด้วยตนเอง)"),
+    ]
+
     ask_for = models.CharField("ข้อมูลที่ขอจากผู้เข้าอบรม", max_length=12, choices=ASK_CHOICES, default=NAME_ONLY)
+    time_limit = models.PositiveSmallIntegerField("เวลาทำแบบทดสอบ (นาที)", null=True, blank=True,
+                                                  help_text="เว้นว่างถ้าไม่จำกัดเวลา")
+    pass_mark = models.PositiveSmallIntegerField("เกณฑ์ผ่านหลังอบรม (ร้อยละ)", default=60,
+                                                 help_text="ผู้ที่ได้คะแนนหลังอบรมถึงเกณฑ์นี้ได้วุฒิบัตร")
+    reveal = models.CharField("แสดงเฉลยให้ผู้เข้าอบรมเห็น", max_length=12, choices=REVEAL_CHOICES,
+                              default=AFTER_CLOSE)
     pre_opened_at = models.DateTimeField("เปิดแบบทดสอบก่อนอบรมเมื่อ", null=True, blank=True)
     pre_closed_at = models.DateTimeField("ปิดแบบทดสอบก่อนอบรมเมื่อ", null=True, blank=True)
     post_opened_at = models.DateTimeField("เปิดแบบทดสอบหลังอบรมเมื่อ", null=True, blank=True)
@@ -390,6 +407,17 @@ class TrainingSession(models.Model):
             return False
         self.save()
         return True
+
+    def answers_revealed(self, kind):
+        """Whether a phone may show the right answers of the `kind` test now: at once
+        for self-study; otherwise once the trainer has closed that phase (a reopened
+        phase hides them again). When both tests use the same form, the pre-test's
+        answers wait for the post-test to close, so they cannot help in it."""
+        if self.reveal == self.IMMEDIATELY or kind not in (PRE, POST):
+            return True
+        if kind == PRE and self.pre_form_id == self.post_form_id:
+            kind = POST
+        return getattr(self, f"{kind}_closed_at") is not None and not self.is_open(kind)
 
     def open_phase(self):
         """The phase open now (PRE or POST), or None."""

@@ -20,6 +20,7 @@ urlpatterns = [
     path("trainer/<int:pk>/move/", views.trainer_move, name="trainer_move"),
     path("trainer/<int:pk>/projector/", views.projector, name="projector"),
     path("trainer/<int:pk>/counts/", views.projector_counts, name="projector_counts"),
+    path("trainer/<int:pk>/review/<str:kind>/", views.review, name="review"),
     path("trainer/<int:pk>/qr.svg", views.qr_code, name="qr"),
     # Staff.
     path("tests/", views.staff_home, name="staff_home"),

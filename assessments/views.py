@@ -14,11 +14,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.models import audit, units_of
+from volunteerkm.links import absolute_url, is_loopback
 
 from . import grading, participants
 from .forms import CodeForm, JoinForm, MergeForm, SessionForm, normalize_code
 from .models import KIND_LABELS, POST, PRE, STAFF, Attempt, TestForm, TrainingSession, section_label
 from .participants import COOKIE_AGE, current_participant, remember_participant
+from .review import most_improved, question_shares
 
 PENDING_SALT = "assessments.pending-join"
 CONSENT_TEXT = [
@@ -122,27 +124,33 @@ def take(request, code):
         return redirect("assessments:join", session.code)
     kind = session.open_phase()
     done = {a.kind: a for a in participant.attempts.all()}
-    polling = request.headers.get("HX-Request")  # the waiting room asking whether to move on
+    polling = request.headers.get("X-Poll")  # the waiting room asking whether to move on (poll.js)
     if kind is None or kind in done:
         context = {"session": session, "participant": participant, "done": done, "kind": kind,
                    "pre_label": KIND_LABELS[PRE], "post_label": KIND_LABELS[POST]}
         template = "assessments/_waiting_status.html" if polling else "assessments/waiting.html"
         return render(request, template, context)
     if polling:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = reverse("assessments:take", args=[session.code])
-        return response
+        return go_to(reverse("assessments:take", args=[session.code]))
     ticket, questions = grading.open_test(session=session, kind=kind, participant=participant)
     form = session.form_for(kind)
     return render(request, "assessments/take.html", {
         "session": session, "participant": participant, "kind": kind, "kind_label": KIND_LABELS[kind],
-        "form": form, "ticket": ticket, "questions": questions, "key": participants.new_device_token(),
+        "form": form, "time_limit": session.time_limit, "ticket": ticket, "questions": questions,
+        "key": participants.new_device_token(),
         "submit_url": reverse("assessments:submit", args=[session.code]),
         "api_url": reverse("api:assessments_submit", args=[session.code]),
         "storage_key": f"vkm:{session.code}:{kind}:{participant.pk}",
         "result_url": reverse("assessments:result", args=[session.code, kind]),
-        "ends_at": int(ticket.issued + form.time_limit * 60) if form.time_limit else "",
+        "ends_at": int(ticket.issued + session.time_limit * 60) if session.time_limit else "",
     })
+
+
+def go_to(url):
+    """The answer to a poll (poll.js) that should move the phone to another page."""
+    response = HttpResponse(status=204)
+    response["X-Go"] = url
+    return response
 
 
 def answers_from_post(post):
@@ -186,11 +194,15 @@ def result(request, code, kind):
     attempt = participant.attempts.filter(kind=kind).first()
     if attempt is None:
         return redirect("assessments:take", session.code)
+    revealed = session.answers_revealed(kind)
+    context = {"session": session, "attempt": attempt, "revealed": revealed,
+               "rows": grading.result_rows(attempt) if revealed else []}
+    if request.headers.get("X-Poll"):  # poll.js: has the trainer closed the test yet?
+        return render(request, "assessments/_review.html", context)
     other = participant.attempts.exclude(kind=kind).first()
     return render(request, "assessments/result.html", {
-        "session": session, "participant": participant, "attempt": attempt, "kind_label": KIND_LABELS[kind],
-        "rows": grading.result_rows(attempt), "subscores": _subscores(attempt), "other": other,
-        "other_label": KIND_LABELS[other.kind] if other else "",
+        **context, "participant": participant, "kind_label": KIND_LABELS[kind],
+        "subscores": _subscores(attempt), "other": other, "other_label": KIND_LABELS[other.kind] if other else "",
         "gain": attempt.percent - other.percent if other and kind == POST else None,
     })
 
@@ -265,10 +277,10 @@ def counts(session):
 @login_required
 def trainer_session(request, pk):
     session = my_session(request, pk)
+    join_url = absolute_url(request, session.join_path())
     return render(request, "assessments/trainer_session.html", {
         "session": session, "counts": counts(session), **pairs_context(session),
-        "join_url": request.build_absolute_uri(session.join_path()),
-        "merge_form": MergeForm(session=session),
+        "join_url": join_url, "loopback": is_loopback(join_url), "merge_form": MergeForm(session=session),
     })
 
 
@@ -318,6 +330,8 @@ def trainer_phase(request, pk):
         messages.success(request, f"{'เปิด' if action == 'open' else 'ปิด'}{KIND_LABELS[kind]}แล้ว")
     else:
         messages.info(request, f"{KIND_LABELS[kind]}ไม่ได้เปิดอยู่")
+    if request.POST.get("next") == "review":  # closed from the projector's review page
+        return redirect("assessments:review", session.pk, kind)
     return redirect(session)
 
 
@@ -356,13 +370,29 @@ def trainer_move(request, pk):
 @login_required
 def projector(request, pk):
     session = my_session(request, pk)
-    join_url = request.build_absolute_uri(session.join_path())
+    join_url = absolute_url(request, session.join_path())
     return render(request, "assessments/projector.html", {
-        "session": session, "counts": counts(session), "join_url": join_url,
+        "session": session, "counts": counts(session), "join_url": join_url, "loopback": is_loopback(join_url),
         "short_url": join_url.split("://", 1)[-1],
         "qr_svg": segno.make(join_url, error="m").svg_inline(omitsize=True, dark="#000", light="#fff",
                                                              title="คิวอาร์โค้ดสำหรับเข้าร่วมแบบทดสอบ"),
     })
+
+
+@login_required
+def review(request, pk, kind):
+    """The projector's review of a closed test, question by question, hardest first;
+    htmx asks again every few seconds while the page is open (late phones still count)."""
+    session = my_session(request, pk)
+    if kind not in (PRE, POST):
+        raise Http404("ไม่พบแบบทดสอบนี้")
+    context = {"session": session, "kind": kind, "kind_label": KIND_LABELS[kind], "open": session.is_open(kind),
+               "counts": counts(session)}
+    if not context["open"]:
+        context["questions"] = question_shares(session, kind)
+        context["improved"] = most_improved(session) if kind == POST else []
+    template = "assessments/_review_board.html" if request.headers.get("HX-Request") else "assessments/review.html"
+    return render(request, template, context)
 
 
 @login_required
@@ -374,7 +404,7 @@ def projector_counts(request, pk):
 @login_required
 def qr_code(request, pk):
     session = my_session(request, pk)
-    buffer = segno.make(request.build_absolute_uri(session.join_path()), error="m")
+    buffer = segno.make(absolute_url(request, session.join_path()), error="m")
     response = HttpResponse(content_type="image/svg+xml")
     buffer.save(response, kind="svg", scale=10, border=2)
     return response
@@ -402,6 +432,7 @@ def staff_take(request, form_id):
         "storage_key": f"vkm:{grading.draw_seed(None, STAFF, request.user)}:{form.pk}",
         "result_url": "",
         "ends_at": int(ticket.issued + form.time_limit * 60) if form.time_limit else "",
+        "time_limit": form.time_limit,
     })
 
 
@@ -423,6 +454,6 @@ def staff_result(request, attempt_id):
     attempt = get_object_or_404(Attempt, pk=attempt_id, user=request.user, kind=STAFF)
     return render(request, "assessments/result.html", {
         "attempt": attempt, "kind_label": KIND_LABELS[STAFF], "rows": grading.result_rows(attempt),
-        "subscores": _subscores(attempt), "staff": True,
+        "subscores": _subscores(attempt), "staff": True, "revealed": True,
     })
 

@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from volunteerkm.thai import thai_digits
+
 FIELD_KEYS = [
     ("team", "คณะทำงาน"),
     ("topic", "หัวข้อประเด็นความรู้"),
@@ -99,7 +101,7 @@ class Chapter(models.Model):
         ]
 
     def __str__(self):
-        return f"หมวดที่ {self.number} {self.title}"
+        return f"หมวดที่ {thai_digits(self.number)} {self.title}"
 
     def get_absolute_url(self):
         return reverse("knowledge:chapter", args=[self.report.slug, self.slug])

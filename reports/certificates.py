@@ -51,7 +51,7 @@ def certificate_for(attempt) -> Certificate | None:
     return Certificate.objects.filter(attempt=attempt).first()
 
 
-def _page(pdf: ThaiPDF, cert: Certificate):
+def _page(pdf: ThaiPDF, cert: Certificate, base_url: str):
     pdf.add_page()
     w, h = pdf.w, pdf.h
     # double frame
@@ -96,7 +96,7 @@ def _page(pdf: ThaiPDF, cert: Certificate):
     # QR code and number
     size = 34
     qx, qy = w - 24 - size, h - 24 - size - 8
-    pdf.image(qr_png(cert.verify_url()), x=qx, y=qy, w=size, h=size)
+    pdf.image(qr_png(cert.verify_url(base_url)), x=qx, y=qy, w=size, h=size)
     pdf.set_font(FONT, "", 10)
     pdf.set_text_color(*MUTED)
     pdf.set_xy(qx - 8, qy + size)
@@ -106,12 +106,14 @@ def _page(pdf: ThaiPDF, cert: Certificate):
     pdf.set_text_color(*INK)
 
 
-def certificates_pdf(certs, progress=None) -> bytes:
+def certificates_pdf(certs, progress=None, base_url: str = "") -> bytes:
+    """Certificates as one PDF, a page each; ``base_url`` is the site's address for the
+    QR codes (volunteerkm.links.site_url of the request that asked)."""
     pdf = ThaiPDF(title="วุฒิบัตร", orientation="L")
     pdf.numbered = False
     pdf.set_auto_page_break(False)
     for i, cert in enumerate(certs, start=1):
-        _page(pdf, cert)
+        _page(pdf, cert, base_url)
         if progress:
             progress(i, len(certs))
     return bytes(pdf.output())

@@ -6,11 +6,14 @@ from __future__ import annotations
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from volunteerkm.thai import thai_digits
+
 
 def _num(v, digits=0):
+    """A figure in Thai digits, as on every page."""
     if v is None:
         return "–"
-    return f"{v:,.{digits}f}"
+    return thai_digits(f"{v:,.{digits}f}")
 
 
 def nice_ticks(peak: float, count: int = 4) -> list[float]:

@@ -61,6 +61,7 @@ def answer_matrix(attempt_qs, progress=None):
            .values_list("id", "score", "max_score").order_by()}
     return {
         "attempt_ids": attempt_ids.tolist(), "versions": [versions[v] for v in order], "matrix": matrix,
+        "numbers": {v: first_pos[v] for v in order},  # the number people saw (the stored position)
         "choices": choices, "keys": [versions[v].correct for v in order],
         "options": [[o["key"] for o in versions[v].options] if versions[v].kind != "tf" else ["t", "f"]
                     for v in order],
@@ -84,6 +85,8 @@ def item_analysis_for(attempt_qs, progress=None) -> dict:
     else:
         result = _item_analysis_incomplete(data)
     result["complete"] = complete
+    for item in result["items"]:
+        item.number = data["numbers"][item.question.pk]
     return result
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from assessments.models import TrainingSession
+from volunteerkm.thai import thai_digits
 
 from .models import ExportJob
 
@@ -75,7 +76,7 @@ def run(job_id):
     ExportJob.objects.filter(pk=job_id).update(status=ExportJob.DONE, content=data, filename=filename,
                                                content_type=content_type, updated_at=timezone.now(),
                                                done=job.total or 1, total=job.total or 1,
-                                               message=f"เสร็จแล้ว ขนาด {len(data) / 1024:,.0f} KB")
+                                               message=f"เสร็จแล้ว ขนาด {thai_digits(f'{len(data) / 1024:,.0f}')} KB")
 
 
 def build(job, progress):
@@ -90,7 +91,8 @@ def build(job, progress):
     if job.kind == "certificates":
         session = TrainingSession.objects.select_related("unit").get(pk=p["session"])
         certs = certificates.issue(session)
-        return certificates.certificates_pdf(certs, progress), f"certificates-{session.pk}.pdf", "application/pdf"
+        data = certificates.certificates_pdf(certs, progress, p.get("site_url", ""))
+        return data, f"certificates-{session.pk}.pdf", "application/pdf"
     if scope == "session":
         session = TrainingSession.objects.select_related("unit").get(pk=p["session"])
         if job.kind == "xlsx":

@@ -133,8 +133,12 @@ class Certificate(models.Model):
         except signing.BadSignature:
             return None
 
-    def verify_url(self):
-        return settings.SITE_URL + self.get_absolute_url()
+    def verify_url(self, base: str = ""):
+        """The address printed in the certificate's QR code: ``base`` (the site as the
+        person who asked for the PDF reached it, see volunteerkm/links.py), else SITE_URL.
+        The token alone identifies the certificate, so the page answers on any host the
+        site is served under."""
+        return (base or settings.SITE_URL) + self.get_absolute_url()
 
     @property
     def valid(self):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from assessments.models import POST, PRE
 from volunteerkm.thai import thai_date, thai_digits
 
+from . import explain
 from .pdfkit import ACCENT, BAD, INK, MUTED, POST_COLOUR, PRE_COLOUR, ThaiPDF
 
 ORG = "กองกิจการอาสาสมัครและภาคประชาสังคม กรมพัฒนาสังคมและสวัสดิการ"
@@ -27,6 +28,15 @@ def pct(v, digits=1):
 
 def rate(v, digits=1):
     return "–" if v is None else n(100 * v, digits, "%")
+
+
+def _change_words(gain):
+    """'เพิ่มขึ้น 28.0 จุด', 'ลดลง 21.4 จุด' or 'เท่าเดิม'."""
+    if gain is None:
+        return "–"
+    if abs(gain) < 0.05:
+        return "เท่าเดิม"
+    return f"{'เพิ่มขึ้น' if gain > 0 else 'ลดลง'} {n(abs(gain))} จุด"
 
 
 def _p(v):
@@ -84,33 +94,35 @@ def session_pdf(r: dict) -> bytes:
     pdf = ThaiPDF(title=f"รายงานผลการทดสอบความรู้ {s.title}")
     _title_block(pdf, "รายงานผลการทดสอบความรู้ก่อนและหลังการอบรม",
                  [s.title, f"{s.unit.name}", f"วันที่อบรม {thai_date(s.date)}"])
-    p, w = r["paired"], r["wilcoxon"]
+    p = r["paired"]
+    change, progress = explain.change(r["wilcoxon"], p["n"], p["mean_gain"]), explain.gain(p["hake_g"], p["n"])
     pdf.heading("๑. สรุปผล", size=15)
     summary = (
         f"ผู้เข้ารับการอบรมทำแบบทดสอบก่อนอบรม {n(r[PRE]['n'], 0)} คน หลังอบรม {n(r[POST]['n'], 0)} คน "
-        f"ทำครบทั้งสองครั้ง {n(p['n'], 0)} คน คะแนนเฉลี่ยเพิ่มจากร้อยละ {n(p['pre_mean'])} เป็นร้อยละ "
-        f"{n(p['post_mean'])} (เพิ่มขึ้น {n(p['mean_gain'])} จุด) ค่าความก้าวหน้า (g) เท่ากับ {n(p['hake_g'], 2)} "
-        f"ผ่านเกณฑ์หลังอบรม {n(r[POST]['passed'], 0)} คน คิดเป็น{rate(r[POST]['pass_rate'])} "
-        f"ผลการทดสอบวิลคอกซัน: {thai_digits(r['significance'])}")
+        f"ทำครบทั้งสองครั้ง {n(p['n'], 0)} คน คะแนนเฉลี่ยเปลี่ยนจากร้อยละ {n(p['pre_mean'])} เป็นร้อยละ "
+        f"{n(p['post_mean'])} ({_change_words(p['mean_gain'])}) ความก้าวหน้า {progress['headline']} "
+        f"ผ่านเกณฑ์หลังอบรม {n(r[POST]['passed'], 0)} คน คิดเป็นร้อยละ {n(100 * (r[POST]['pass_rate'] or 0))} "
+        f"ผลเทียบก่อน–หลังของคนเดียวกัน: {change['headline']}")
     pdf.para(summary, size=14)
+    if change["caution"]:
+        pdf.para(change["caution"], size=13, colour=BAD)
     pdf.ln(2)
     rows = [
         ("จำนวนผู้ทำแบบทดสอบ (คน)", n(r[PRE]["n"], 0), n(r[POST]["n"], 0)),
         ("คะแนนเฉลี่ย (ร้อยละ)", n(r[PRE]["pct"]["mean"]), n(r[POST]["pct"]["mean"])),
-        ("ส่วนเบี่ยงเบนมาตรฐาน", n(r[PRE]["pct"]["sd"]), n(r[POST]["pct"]["sd"])),
-        ("มัธยฐาน (ร้อยละ)", n(r[PRE]["pct"]["median"]), n(r[POST]["pct"]["median"])),
+        ("คะแนนกระจายห่างจากค่าเฉลี่ยราว (จุด)", n(r[PRE]["pct"]["sd"]), n(r[POST]["pct"]["sd"])),
+        ("คะแนนของคนตรงกลาง (ร้อยละ)", n(r[PRE]["pct"]["median"]), n(r[POST]["pct"]["median"])),
         ("ต่ำสุด – สูงสุด (ร้อยละ)", f"{n(r[PRE]['pct']['min'], 0)} – {n(r[PRE]['pct']['max'], 0)}",
          f"{n(r[POST]['pct']['min'], 0)} – {n(r[POST]['pct']['max'], 0)}"),
         ("ผ่านเกณฑ์", f"{n(r[PRE]['passed'], 0)} คน ({rate(r[PRE]['pass_rate'])})",
          f"{n(r[POST]['passed'], 0)} คน ({rate(r[POST]['pass_rate'])})"),
     ]
     pdf.table(["รายการ", "ก่อนอบรม", "หลังอบรม"], rows, [60, 30, 30], ["L", "R", "R"])
-    pdf.table(["ผลต่างของคนเดียวกัน (ก่อน–หลัง)", "ค่า"], [
-        ("คะแนนที่เพิ่มขึ้นเฉลี่ย / มัธยฐาน (จุด)", f"{n(p['mean_gain'])} / {n(p['median_gain'])}"),
-        ("ค่าความก้าวหน้าของกลุ่ม g = (หลัง − ก่อน) / (๑๐๐ − ก่อน)", n(p["hake_g"], 2)),
+    pdf.table(["คะแนนของคนเดียวกัน ก่อน–หลังอบรม", "ค่า"], [
+        ("คะแนนที่เพิ่มขึ้นเฉลี่ย / ของคนตรงกลาง (จุด)", f"{n(p['mean_gain'])} / {n(p['median_gain'])}"),
+        ("ความก้าวหน้า: ความรู้ที่ได้เพิ่ม เทียบกับส่วนที่ยังไม่รู้ก่อนอบรม", progress["headline"]),
         ("คะแนนดีขึ้น / เท่าเดิม / ลดลง (คน)", f"{n(p['improved'], 0)} / {n(p['same'], 0)} / {n(p['worse'], 0)}"),
-        ("Wilcoxon signed-rank: W, ค่า p (สองทาง)", f"W = {n(w['statistic'], 1)}, {_p(w['pvalue'])}"),
-        ("ขนาดอิทธิพล (rank-biserial r)", n(w["effect_r"], 2)),
+        ("คะแนนเปลี่ยนจริงหรือเป็นความบังเอิญ", change["headline"]),
     ], [80, 40], ["L", "R"])
     _distribution(pdf, r[PRE]["hist"], r[POST]["hist"], "๒. การกระจายของคะแนน")
     _sections(pdf, r["sections"], "๓. ความรู้รายหมวด (ร้อยละที่ตอบถูก)")
@@ -124,7 +136,7 @@ def session_pdf(r: dict) -> bytes:
         colours.append(INK if x["passed"] or x["post"] is None else BAD)
     pdf.table(["ที่", "ชื่อ", "ก่อนอบรม", "หลังอบรม", "เพิ่มขึ้น (จุด)", "ผล"], rows, [8, 50, 20, 20, 20, 16],
               ["R", "L", "R", "R", "R", "C"], row_colours=colours)
-    _footer_note(pdf)
+    _footer_note(pdf, [progress["technical"], change["technical"]])
     return bytes(pdf.output())
 
 
@@ -137,14 +149,15 @@ def province_pdf(r: dict) -> bytes:
     pdf.heading("๑. สรุปผล", size=15)
     pdf.para(
         f"จัดการอบรม {n(t['trainings'], 0)} ครั้ง ผู้ทำแบบทดสอบก่อนอบรม {n(t['pre_n'], 0)} คน หลังอบรม "
-        f"{n(t['post_n'], 0)} คน คะแนนเฉลี่ยของผู้ที่ทำครบทั้งสองครั้ง ({n(t['pair_n'], 0)} คน) เพิ่มจากร้อยละ "
-        f"{n(t['pair_pre_mean'])} เป็นร้อยละ {n(t['pair_post_mean'])} (เพิ่มขึ้น {n(t['mean_gain'])} จุด "
-        f"ค่าความก้าวหน้า g = {n(t['hake_g'], 2)}) ผ่านเกณฑ์หลังอบรม{rate(t['post_pass_rate'])}", size=14)
+        f"{n(t['post_n'], 0)} คน คะแนนเฉลี่ยของผู้ที่ทำครบทั้งสองครั้ง ({n(t['pair_n'], 0)} คน) เปลี่ยนจากร้อยละ "
+        f"{n(t['pair_pre_mean'])} เป็นร้อยละ {n(t['pair_post_mean'])} ({_change_words(t['mean_gain'])} "
+        f"ความก้าวหน้า {explain.gain(t['hake_g'], t['pair_n'])['headline']}) "
+        f"ผ่านเกณฑ์หลังอบรม {rate(t['post_pass_rate'])}", size=14)
     pdf.ln(2)
     pdf.table(["รายการ", "ก่อนอบรม", "หลังอบรม"], [
         ("จำนวนผู้ทำแบบทดสอบ (คน)", n(t["pre_n"], 0), n(t["post_n"], 0)),
         ("คะแนนเฉลี่ย (ร้อยละ)", n(t["pre_mean"]), n(t["post_mean"])),
-        ("ส่วนเบี่ยงเบนมาตรฐาน", n(t["pre_sd"]), n(t["post_sd"])),
+        ("คะแนนกระจายห่างจากค่าเฉลี่ยราว (จุด)", n(t["pre_sd"]), n(t["post_sd"])),
         ("ผ่านเกณฑ์", rate(t["pre_pass_rate"]), rate(t["post_pass_rate"])),
     ], [60, 30, 30], ["L", "R", "R"])
     _distribution(pdf, t["hist_pre"], t["hist_post"], "๒. การกระจายของคะแนน")
@@ -158,20 +171,19 @@ def province_pdf(r: dict) -> bytes:
                          value_format=lambda v: thai_digits(f"{v:.0f}"), axis_label="คะแนนเฉลี่ย (ร้อยละ)")
     pdf.heading("๕. ผลรายการอบรม" if len(r["months"]) > 1 else "๔. ผลรายการอบรม", size=15)
     rows = [(thai_date(x["session"].date), x["session"].title, str(x["session"].unit), n(x["pre_n"], 0),
-             n(x["pre_mean"]), n(x["post_mean"]), n(x["hake_g"], 2), rate(x["post_pass_rate"]))
+             n(x["pre_mean"]), n(x["post_mean"]), rate(x["hake_g"], 0), rate(x["post_pass_rate"]))
             for x in r["sessions"]]
-    pdf.table(["วันที่", "การอบรม", "หน่วยงาน", "คน", "ก่อน", "หลัง", "g", "ผ่าน"], rows,
+    pdf.table(["วันที่", "การอบรม", "หน่วยงาน", "คน", "ก่อน", "หลัง", "ก้าวหน้า", "ผ่าน"], rows,
               [22, 44, 30, 9, 12, 12, 10, 13], ["L", "L", "L", "R", "R", "R", "R", "R"], size=11)
     pdf.para("คอลัมน์ก่อน หลัง และผ่าน เป็นร้อยละ", size=11, colour=MUTED)
-    _footer_note(pdf)
+    _footer_note(pdf, ["ความก้าวหน้าคือ Hake's normalized gain g แสดงเป็นร้อยละ"])
     return bytes(pdf.output())
 
 
-def _footer_note(pdf):
+def _footer_note(pdf, technical=()):
     pdf.ln(3)
-    pdf.para("หมายเหตุ: คะแนนคิดเป็นร้อยละของคะแนนเต็มของแต่ละคน ค่าความก้าวหน้า (normalized gain, Hake) "
-             "= (คะแนนหลัง − คะแนนก่อน) / (๑๐๐ − คะแนนก่อน) ความแตกต่างก่อน–หลังของคนเดียวกันทดสอบด้วย "
-             "Wilcoxon signed-rank test แบบสองทาง", size=11, colour=MUTED)
+    pdf.para("หมายเหตุ: คะแนนคิดเป็นร้อยละของคะแนนเต็มของแต่ละคน ความก้าวหน้า = (คะแนนหลัง − คะแนนก่อน) ÷ "
+             "(๑๐๐ − คะแนนก่อน) คือความรู้ที่ได้เพิ่มเทียบกับส่วนที่ยังไม่รู้ก่อนอบรม", size=11, colour=MUTED)
+    for line in technical:
+        pdf.para(f"ค่าทางสถิติ: {line}", size=11, colour=MUTED)
     pdf.para(f"จัดทำโดยระบบคลังความรู้ อพม. {ORG} เมื่อ {thai_date(timezone.localdate())}", size=11, colour=MUTED)
-
-

@@ -76,7 +76,8 @@ def form(title, kind, versions, pass_mark=60):
 
 def session(title, unit_obj, trainer, pre_form, post_form, day):
     return TrainingSession.objects.create(title=title, unit=unit_obj, trainer=trainer, pre_form=pre_form,
-                                          post_form=post_form, date=day)
+                                          post_form=post_form, date=day, time_limit=pre_form.time_limit,
+                                          pass_mark=post_form.pass_mark)
 
 
 def participant(session_obj, name):

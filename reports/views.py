@@ -8,10 +8,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Unit
 from assessments.forms import normalize_code
+from assessments.grading import option_label
 from assessments.models import POST, PRE, STAFF, Attempt, TestForm, TrainingSession
 from assessments.participants import current_participant
+from volunteerkm.links import site_url
+from volunteerkm.thai import thai_digits
 
-from . import access, charts, jobs
+from . import access, charts, explain, jobs
 from .certificates import certificate_for, certificates_pdf
 from .dashboards import RANK_KEYS, national_dashboard, province_report
 from .item_analysis import item_analysis_for
@@ -22,7 +25,7 @@ from .session_report import session_report
 from .staff_results import staff_results
 
 SERIES = [("ก่อนอบรม", "pre"), ("หลังอบรม", "post")]
-BIN_LABELS = [f"{i * 10}" for i in range(10)]
+BIN_LABELS = [thai_digits(i * 10) for i in range(10)]
 ITEM_ANALYSIS_PAGE_LIMIT = 20_000
 
 
@@ -153,8 +156,10 @@ def session(request, pk):
     ctx["export_params"] = {"scope": "session", "session": s.pk}
     ctx["export_kinds"] = [("pdf", "รายงาน PDF"), ("xlsx", "Excel")]
     if r["certificates_due"]:
-        ctx["export_kinds"].append(("certificates", f"วุฒิบัตรผู้ผ่านเกณฑ์ {r['certificates_due']} คน (PDF)"))
+        ctx["export_kinds"].append(("certificates", f"วุฒิบัตรผู้ผ่านเกณฑ์ {thai_digits(r['certificates_due'])} คน (PDF)"))
     ctx["forms"] = [(s.pre_form, PRE), (s.post_form, POST)]
+    ctx["change"] = explain.change(r["wilcoxon"], r["paired"]["n"], r["paired"]["mean_gain"])
+    ctx["gain_note"] = explain.gain(r["paired"]["hake_g"], r["paired"]["n"])
     return render(request, "reports/session.html", ctx)
 
 
@@ -195,8 +200,13 @@ def items(request, form_id):
     if 0 < n <= ITEM_ANALYSIS_PAGE_LIMIT:
         result = item_analysis_for(attempts)
         for it in result["items"]:
-            it.bars = [(("ไม่ตอบ" if o is None else o), s, round(100 * s["share"], 1)) for o, s in it.options.items()]
+            it.bars = [(option_label(it.question, o), s, round(100 * s["share"], 1)) for o, s in it.options.items()]
         ctx["result"] = result
+        ctx["reliability"] = explain.reliability(result["kr20"], result["n"], result["complete"])
+        ctx["items_note"] = explain.discrimination(result["n"])
+        ctx["small"] = result["n"] < explain.MIN_ATTEMPTS
+        for it in result["items"]:
+            it.separates = explain.separates(it.discrimination)
     return render(request, "reports/items.html", ctx)
 
 
@@ -227,7 +237,7 @@ def export(request):
     kind, scope = request.POST.get("kind"), request.POST.get("scope")
     if kind not in EXPORT_TITLES:
         return HttpResponse("ไม่รู้จักชนิดไฟล์ที่ขอ", status=400)
-    params = {"scope": scope}
+    params = {"scope": scope, "site_url": site_url(request)}
     if scope == "session":
         s = _session_or_403(request, _int(request.POST.get("session")))
         params["session"] = s.pk
@@ -319,7 +329,7 @@ def certificate_pdf(request, token):
     cert = _certificate_from_token(token)
     if cert is None or not cert.valid:
         raise Http404("ไม่พบวุฒิบัตรที่ใช้ได้")
-    response = HttpResponse(certificates_pdf([cert]), content_type="application/pdf")
+    response = HttpResponse(certificates_pdf([cert], base_url=site_url(request)), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(False, f"certificate-{cert.pk}.pdf")
     return response
 

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import Unit
+from assessments.grading import option_label, option_letter
 from assessments.models import POST, PRE, Answer, Attempt, Participant, TrainingSession, section_label
-from volunteerkm.thai import MONTHS_SHORT, thai_date
+from volunteerkm.thai import thai_digits
 
-from . import stats
+from . import explain, stats
 from .dashboards import overview
 from .item_analysis import item_analysis_for
 from .provinces import province_label
@@ -27,23 +28,31 @@ PCT = "0.0"
 RATIO = "0.000"
 
 
+# Dates and times are real date cells (sortable, filterable), shown in the Buddhist Era
+# with Thai month names and Thai digits by Excel's locale code: [$-D07041E] = Thai digits
+# (D), Thai Buddhist calendar (07), Thai (041E). The same two formats on every sheet.
+# Text labels are in Thai digits too; numbers in numeric cells stay numbers.
+DATE = "[$-D07041E]d mmm yyyy"
+DATETIME = "[$-D07041E]d mmm yyyy hh:mm"
+
+
 def be_date(d):
-    """'5 มี.ค. 2569': a training date in the Buddhist Era, as text (Excel has no BE dates)."""
+    """A training date as a date cell's value (shown in พ.ศ. by DATE)."""
     if isinstance(d, str):
         d = date.fromisoformat(d[:10])
-    return f"{d.day} {MONTHS_SHORT[d.month - 1]} {d.year + 543}" if d else None
+    return d or None
 
 
 def be_datetime(at, tz):
-    """A stored (UTC) moment as Bangkok time in the Buddhist Era: '5 มี.ค. 2569 09:24'."""
+    """A stored (UTC) moment as Bangkok wall-clock time, for a DATETIME cell (Excel keeps
+    no time zone)."""
     if at is None:
         return None
     if isinstance(at, str):
         at = parse_datetime(at)
     if timezone.is_naive(at):
         at = timezone.make_aware(at, UTC)
-    at = timezone.localtime(at, tz)
-    return f"{be_date(at.date())} {at:%H:%M}"
+    return timezone.localtime(at, tz).replace(tzinfo=None)
 
 
 def _pct(v):
@@ -54,11 +63,16 @@ def _rate(v):
     return None if v is None else round(100 * v, 4)
 
 
-def summary_rows(title, period_label, f):
+SUMMARY_HEADERS = [("หัวข้อ", 44), ("ค่า", 60), ("วันที่", 16)]
+SUMMARY_FORMATS = [None, None, DATE]
+
+
+def summary_rows(title, period_label, f, day=None):
+    """(label, value[, date]) rows: a date goes in the third column, a real date cell."""
     rows = [
         ("รายงาน", title),
-        ("ช่วงเวลา", period_label),
-        ("ออกรายงานเมื่อ", thai_date(timezone.localdate())),
+        ("ช่วงเวลา", period_label, day),
+        ("ออกรายงานเมื่อ", "", timezone.localdate()),
         ("จำนวนการอบรม", f.get("trainings")),
         ("ผู้ทำแบบทดสอบก่อนอบรม (คน)", f.get("pre_n")),
         ("ผู้ทำแบบทดสอบหลังอบรม (คน)", f.get("post_n")),
@@ -66,7 +80,8 @@ def summary_rows(title, period_label, f):
         ("คะแนนเฉลี่ยก่อนอบรม (ร้อยละ)", _pct(f.get("pre_mean"))),
         ("คะแนนเฉลี่ยหลังอบรม (ร้อยละ)", _pct(f.get("post_mean"))),
         ("คะแนนที่เพิ่มขึ้นเฉลี่ย (จุดร้อยละ)", _pct(f.get("mean_gain"))),
-        ("ค่าความก้าวหน้าเฉลี่ยของกลุ่ม (Hake's g)", None if f.get("hake_g") is None else round(f["hake_g"], 4)),
+        ("ความก้าวหน้าของกลุ่ม: ความรู้ที่ได้เพิ่มเทียบกับส่วนที่ยังไม่รู้ (Hake's g)",
+         None if f.get("hake_g") is None else round(f["hake_g"], 4)),
         ("ผ่านเกณฑ์ก่อนอบรม (ร้อยละ)", _rate(f.get("pre_pass_rate"))),
         ("ผ่านเกณฑ์หลังอบรม (ร้อยละ)", _rate(f.get("post_pass_rate"))),
     ]
@@ -119,7 +134,7 @@ def person_rows(session_qs):
 PERSON_HEADERS = [("รหัสการอบรม", 12), ("วันที่อบรม", 12), ("การอบรม", 36), ("หน่วยงาน", 36), ("จังหวัด", 16),
                   ("ชื่อ", 26), ("คะแนนก่อน", 11), ("เต็ม", 7), ("ก่อน (ร้อยละ)", 12), ("คะแนนหลัง", 11), ("เต็ม", 7),
                   ("หลัง (ร้อยละ)", 12), ("เพิ่มขึ้น (จุด)", 12), ("g รายบุคคล", 11), ("ผลหลังอบรม", 12)]
-PERSON_FORMATS = [None, None, None, None, None, None, None, None, PCT, None, None, PCT, PCT, RATIO, None]
+PERSON_FORMATS = [None, DATE, None, None, None, None, None, None, PCT, None, None, PCT, PCT, RATIO, None]
 
 
 def answer_rows(session_qs, limit=EXCEL_ROWS):
@@ -132,7 +147,7 @@ def answer_rows(session_qs, limit=EXCEL_ROWS):
     with connection.cursor() as cur:
         cur.execute(f"""
             SELECT a.session_id, p.name, a.kind, ans.position, q.key, v.chapter_number, ans.chosen, v.correct,
-                   ans.correct, a.submitted_at
+                   ans.correct, a.submitted_at, v.kind
             FROM {answer} ans
             JOIN {attempt} a ON a.id = ans.attempt_id
             JOIN {participant} p ON p.id = a.participant_id
@@ -142,15 +157,24 @@ def answer_rows(session_qs, limit=EXCEL_ROWS):
             ORDER BY a.session_id, p.name, a.participant_id, a.kind DESC, ans.position
             LIMIT {int(limit)}""", params)
         tz = timezone.get_current_timezone()
-        for sid, name, kind, pos, key, chapter, chosen, right, ok, at in _fetched(cur, 10000):
+        for sid, name, kind, pos, key, chapter, chosen, right, ok, at, vkind in _fetched(cur, 10000):
             yield (sid, name, kinds.get(kind, kind), pos, key,
                    section_label(str(chapter)) if chapter else section_label("report"),
-                   chosen or "(ไม่ตอบ)", right, "ถูก" if ok else "ผิด", be_datetime(at, tz))
+                   _option(vkind, chosen), _option(vkind, right), "ถูก" if ok else "ผิด", be_datetime(at, tz))
 
 
 ANSWER_HEADERS = [("รหัสการอบรม", 12), ("ชื่อ", 26), ("แบบทดสอบ", 12), ("ข้อที่", 8), ("รหัสคำถาม", 30),
                   ("หมวด", 12), ("ตอบ", 9), ("เฉลย", 8), ("ผล", 7), ("ส่งเมื่อ", 18)]
-ANSWER_FORMATS = [None] * 10
+ANSWER_FORMATS = [None] * 9 + [DATETIME]
+
+
+def _option(version_kind, key):
+    """An option as people saw it: ก ข ค ง, ถูก/ผิด, or (ไม่ตอบ)."""
+    if not key:
+        return "(ไม่ตอบ)"
+    if version_kind == "tf":
+        return {"t": "ถูก", "f": "ผิด"}.get(key, key)
+    return option_letter(key) or key
 
 
 def item_rows(session_qs, progress=None):
@@ -160,25 +184,33 @@ def item_rows(session_qs, progress=None):
     rows = []
     for form_id, title, kind in forms:
         result = item_analysis_for(attempts.filter(form_id=form_id, kind=kind), progress)
-        rows.append((f"{title} ({'ก่อนอบรม' if kind == PRE else 'หลังอบรม'})", "", "", result["n"], None, None,
-                     None, "", "", f"KR-20 = {result['kr20']:.3f}" if result["kr20"] is not None
-                     else "KR-20: คำนวณไม่ได้ (ข้อคำถามต่างกันหรือคะแนนไม่กระจาย)"))
+        note = explain.reliability(result["kr20"], result["n"], result["complete"])
+        rows.append((f"{title} ({'ก่อนอบรม' if kind == PRE else 'หลังอบรม'})", None, "", "", result["n"], None, None,
+                     None, "", "", f"ความคงเส้นคงวา: {note['headline']} · {note['technical']}"
+                     + (f" · {note['caution']}" if note["caution"] else "")))
         for it in result["items"]:
             v = it.question
-            dist = " ".join(
-                f"{'ไม่ตอบ' if o is None else o}{'*' if s['key'] else ''}={s['count']}" for o, s in it.options.items())
-            rows.append(("", v.question.key, v.text, it.n, _rate(it.difficulty),
+            dist = " ".join(f"{option_label(v, o)}{'*' if s['key'] else ''}={thai_digits(s['count'])}"
+                            for o, s in it.options.items())
+            rows.append(("", it.number, v.question.key, v.text, it.n, _rate(it.difficulty),
                          None if it.point_biserial is None else round(it.point_biserial, 4),
                          None if it.discrimination is None else round(it.discrimination, 4),
-                         section_label(v.section), dist, "; ".join(it.flag_labels)))
+                         section_label(v.section), dist, _flags(it, result["n"])))
     return rows
 
 
-ITEM_HEADERS = [("แบบทดสอบ", 30), ("รหัสคำถาม", 28), ("คำถาม", 60), ("จำนวนผู้ตอบ", 12),
+def _flags(item, n):
+    """A question's flags, or why there are none yet (too few attempts to judge)."""
+    if n < explain.MIN_ATTEMPTS:
+        return f"ยังไม่ประเมิน (ทำน้อยกว่า {thai_digits(explain.MIN_ATTEMPTS)} ครั้ง)"
+    return "; ".join(item.flag_labels)
+
+
+ITEM_HEADERS = [("แบบทดสอบ", 30), ("ข้อที่", 8), ("รหัสคำถาม", 28), ("คำถาม", 60), ("จำนวนผู้ตอบ", 12),
                 ("ความยาก p (ร้อยละตอบถูก)", 14), ("อำนาจจำแนก r (point-biserial)", 14),
-                ("อำนาจจำแนก D (กลุ่มสูง-ต่ำ 27%)", 14), ("หมวด", 12), ("การเลือกตัวเลือก (* = เฉลย)", 36),
+                ("อำนาจจำแนก D (กลุ่มสูง-ต่ำ ๒๗%)", 14), ("หมวด", 12), ("การเลือกตัวเลือก (* = เฉลย)", 36),
                 ("ข้อสังเกต", 50)]
-ITEM_FORMATS = [None, None, None, None, PCT, RATIO, RATIO, None, None, None]
+ITEM_FORMATS = [None, None, None, None, None, PCT, RATIO, RATIO, None, None, None]
 
 
 def session_workbook(session: TrainingSession, progress=None) -> bytes:
@@ -188,17 +220,19 @@ def session_workbook(session: TrainingSession, progress=None) -> bytes:
     f = {"trainings": 1, "pre_n": r[PRE]["n"], "post_n": r[POST]["n"], "pair_n": p["n"],
          "pre_mean": r[PRE]["pct"]["mean"], "post_mean": r[POST]["pct"]["mean"], "mean_gain": p["mean_gain"],
          "hake_g": p["hake_g"], "pre_pass_rate": r[PRE]["pass_rate"], "post_pass_rate": r[POST]["pass_rate"]}
-    summary = summary_rows(f"{session.title} ({session.unit})", thai_date(session.date), f)
+    summary = summary_rows(f"{session.title} ({session.unit})", "วันที่อบรม", f, day=session.date)
     w = r["wilcoxon"]
+    change = explain.change(w, p["n"], p["mean_gain"])
     summary += [
         ("มัธยฐานก่อนอบรม (ร้อยละ)", _pct(r[PRE]["pct"]["median"])),
         ("มัธยฐานหลังอบรม (ร้อยละ)", _pct(r[POST]["pct"]["median"])),
         ("มัธยฐานคะแนนที่เพิ่มขึ้น (จุด)", _pct(p["median_gain"])),
-        ("ค่า g เฉลี่ยรายบุคคล", None if p["mean_g"] is None else round(p["mean_g"], 4)),
+        ("ความก้าวหน้าเฉลี่ยรายคน (g รายบุคคล)", None if p["mean_g"] is None else round(p["mean_g"], 4)),
+        ("คะแนนเปลี่ยนจริงหรือเป็นความบังเอิญ", change["headline"]),
+        ("ข้อควรระวัง", change["caution"] or ""),
         ("การทดสอบวิลคอกซัน (Wilcoxon signed-rank) ค่า W", w["statistic"]),
         ("ค่า p (สองทาง)", None if w["pvalue"] is None else round(w["pvalue"], 6)),
         ("ขนาดอิทธิพล (rank-biserial r)", None if w["effect_r"] is None else round(w["effect_r"], 4)),
-        ("สรุปผลการทดสอบ", r["significance"]),
     ]
     return _workbook(summary, r["sections"], qs, progress)
 
@@ -222,15 +256,16 @@ def _workbook(summary, sections, session_qs, progress=None, sessions=None) -> by
     item = item_rows(session_qs, lambda n: step(n))
     state["base"] = n_answers
     if n_answers > EXCEL_ROWS:
-        summary = summary + [("หมายเหตุ", f"แผ่นงาน 'คำตอบ' แสดง {EXCEL_ROWS:,} แถวแรกจาก {n_answers:,} แถว "
-                                          "ตามขีดจำกัดของ Excel")]
-    sheets = [Sheet("สรุป", [("หัวข้อ", 44), ("ค่า", 60)], summary), section_sheet(sections)]
+        shown, total = thai_digits(f"{EXCEL_ROWS:,}"), thai_digits(f"{n_answers:,}")
+        summary = summary + [("หมายเหตุ", f"แผ่นงาน 'คำตอบ' แสดง {shown} แถวแรกจาก {total} แถว ตามขีดจำกัดของ Excel")]
+    sheets = [Sheet("สรุป", SUMMARY_HEADERS, [(*r, None)[:3] for r in summary], SUMMARY_FORMATS),
+              section_sheet(sections)]
     if sessions is not None:
         sheets.append(Sheet("รายการอบรม", [("รหัส", 10), ("วันที่", 12), ("การอบรม", 40), ("หน่วยงาน", 36),
                                            ("จังหวัด", 16), ("ก่อน (คน)", 10), ("หลัง (คน)", 10),
                                            ("ก่อน (ร้อยละ)", 12), ("หลัง (ร้อยละ)", 12), ("เพิ่มขึ้น (จุด)", 12),
                                            ("g", 9), ("ผ่านหลังอบรม (ร้อยละ)", 14)],
-                            _session_rows(sessions), [None, None, None, None, None, None, None, PCT, PCT,
+                            _session_rows(sessions), [None, DATE, None, None, None, None, None, PCT, PCT,
                                                       PCT, RATIO, PCT]))
     sheets += [
         Sheet("คะแนนรายบุคคล", PERSON_HEADERS, person_rows(session_qs), PERSON_FORMATS),

@@ -37,7 +37,7 @@ def _bad(message):
 
 def _respond(request, template_context):
     """A fragment for htmx (it replaces the form), a whole page without JavaScript."""
-    template = "search/_feedback.html" if request.headers.get("HX-Request") else "search/feedback.html"
+    template = "search/_feedback.html" if request.headers.get("HX-Request") else "search/feedback.html"  # feedback.js
     return render(request, template, template_context)
 
 

@@ -55,7 +55,7 @@ def search_page(request):
 
 @require_GET
 def suggest(request):
-    """Titles that match what has been typed so far (htmx swaps them under the box)."""
+    """Titles that match what has been typed so far (search/suggest.js puts them under the box)."""
     q = request.GET.get("q", "").strip()
     hits = engine.search(q, 5).hits if 2 <= len(q) <= MAX_QUERY else []
     return render(request, "search/_suggestions.html", {"q": q, "hits": hits})

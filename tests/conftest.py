@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import warnings
@@ -218,23 +219,26 @@ def orm_beside_playwright(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture
-def trainer_account(orm_beside_playwright, live_server_url, django_db_blocker):
+def committed_trainer(blocker, province, username):
     """A province office and its trainer (password TRAINER_PASSWORD), committed so the real
     server sees them; removed afterwards with everything the training stored."""
-    with django_db_blocker.unblock():
-        unit = Unit.objects.create(code="pmj-browser-test", name="สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดลำปาง",
-                                   short_name="พมจ.ลำปาง", province="ลำปาง")
-        user = get_user_model().objects.create_user("trainer-lampang", password=TRAINER_PASSWORD)
+    with blocker.unblock():
+        unit = Unit.objects.create(code=f"pmj-{username}", name=f"สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัด{province}",
+                                   short_name=f"พมจ.{province}", province=province)
+        user = get_user_model().objects.create_user(username, password=TRAINER_PASSWORD)
         Membership.objects.create(user=user, unit=unit)
     yield unit, user
-    with django_db_blocker.unblock():
+    with blocker.unblock():
+        from reports.models import SectionSummary, SessionSummary
+
         sessions = TrainingSession.objects.filter(unit=unit)
         attempts = Attempt.objects.filter(session__in=sessions)
         # What other apps made from these results (e.g. certificates) goes first.
         for rel in Attempt._meta.related_objects:
             if rel.on_delete is models.PROTECT and rel.related_model._meta.app_label != "assessments":
                 rel.related_model.objects.filter(**{f"{rel.field.name}__in": attempts}).delete()
+        SessionSummary.objects.filter(session__in=sessions).delete()
+        SectionSummary.objects.filter(session__in=sessions).delete()
         attempts.delete()
         Participant.objects.filter(session__in=sessions).update(merged_into=None)
         Participant.objects.filter(session__in=sessions).delete()
@@ -243,6 +247,12 @@ def trainer_account(orm_beside_playwright, live_server_url, django_db_blocker):
         unit.delete()
         user.delete()
         connections.close_all()  # so that the test database can be dropped at the end
+
+
+@pytest.fixture
+def trainer_account(orm_beside_playwright, live_server_url, django_db_blocker):
+    """The trainer of Lampang, for the browser tests on the real server."""
+    yield from committed_trainer(django_db_blocker, "ลำปาง", "trainer-lampang")
 
 
 @pytest.fixture
@@ -257,6 +267,39 @@ def in_process_wsgi():
     yield get_wsgi_application()
     for request_signal in (request_started, request_finished):
         request_signal.connect(close_old_connections)
+
+
+# A training room on the real server -------------------------------------------------------
+
+@pytest.fixture
+def room_server(django_db_setup):
+    """`make run HOST=0.0.0.0` on the test database; the room's address allowed."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url_of_test_db(), "DEBUG": "false",
+           "ALLOWED_HOSTS": "192.168.1.20,127.0.0.1,localhost", "SITE_URL": ""}
+    proc = subprocess.Popen(["make", "run", "HOST=0.0.0.0", f"PORT={port}", "WORKERS=2"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines, listening = [], threading.Event()
+
+    def read():  # keeps the pipe drained for as long as the server runs
+        for line in proc.stdout:
+            lines.append(line)
+            if "Listening at: http://0.0.0.0:" in line:
+                listening.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    if not listening.wait(timeout=180):
+        os.killpg(proc.pid, signal.SIGTERM)
+        pytest.fail("make run ไม่เริ่มเซิร์ฟเวอร์:\n" + "".join(lines[-20:]))
+    yield port
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=20)
+
+
+@pytest.fixture
+def room_trainer(orm_beside_playwright, django_db_blocker):
+    """The trainer of Phrae, for the training room test."""
+    yield from committed_trainer(django_db_blocker, "แพร่", "trainer-phrae")
 
 
 # Training sessions through Django's test client -----------------------------------------

@@ -114,10 +114,10 @@ def database_url_of_test_db():
 
 def make_session(unit, trainer, ask_for=TrainingSession.NAME_ONLY, **kwargs):
     grading.clear_caches()  # a cached draw from another test's rolled-back bank
-    return TrainingSession.objects.create(
-        title="อบรม อพม. ใหม่ รุ่นที่ ๑", unit=unit, date="2026-03-02", trainer=trainer,
-        pre_form=TestForm.objects.get(key="volunteer-pre-a"), post_form=TestForm.objects.get(key="volunteer-post-b"),
-        ask_for=ask_for, **kwargs)
+    pre, post = TestForm.objects.get(key="volunteer-pre-a"), TestForm.objects.get(key="volunteer-post-b")
+    kwargs = {"time_limit": pre.time_limit, "pass_mark": post.pass_mark, **kwargs}  # as the session form suggests
+    return TrainingSession.objects.create(title="อบรม อพม. ใหม่ รุ่นที่ 1", unit=unit, date="2026-03-02",
+                                          trainer=trainer, pre_form=pre, post_form=post, ask_for=ask_for, **kwargs)
 
 
 def join(client: Client, session, name="สมศรี ใจดี", **extra):

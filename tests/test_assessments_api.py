@@ -32,10 +32,13 @@ def test_a_phone_session_through_the_api(session):
     assert result.status_code == 200
     body = result.json()
     assert body["max_score"] == 14 and len(body["subscores"]) == 7
-    assert len(body["correct"]) == body["score"] and len(body["answers"]) == 14 - body["score"]
-    assert all(a["read_url"].startswith("/km/regulation-2564/") and a["right_answer"] for a in body["answers"])
+    assert body["answers_revealed"] is False and body["answers"] == [] and body["correct"] == []
+    session.set_phase("pre", "close")  # the trainer closes the test: the answers are revealed
     again = phone.get(f"{API}/sessions/{session.code}/results/pre", HTTP_X_PARTICIPANT=token).json()
-    assert again["attempt_id"] == body["attempt_id"]
+    assert again["attempt_id"] == body["attempt_id"] and again["answers_revealed"] is True
+    assert len(again["correct"]) == again["score"] and len(again["answers"]) == 14 - again["score"]
+    assert all(a["read_url"].startswith("/km/regulation-2564/") and a["right_answer"] for a in again["answers"])
+    session.set_phase("pre", "open")
     done = phone.get(f"{API}/sessions/{session.code}/test", HTTP_X_PARTICIPANT=token)
     assert done.status_code == 409 and "คุณส่งแบบทดสอบก่อนอบรมแล้ว" in done.json()["detail"]
     # Joining again from the same device is the same person.

@@ -68,7 +68,7 @@ def test_public_pages_load_without_violations(live_server_url, browser):
     watched.page.locator("main a[href^='/km/regulation-2564/committees/']").first.click()
     watched.page.wait_for_load_state("networkidle")
     assert "/km/regulation-2564/committees/" in watched.page.url
-    # search suggestions through htmx as the reader types
+    # search suggestions (search/suggest.js) as the reader types
     watched.visit(live_server_url + "/search/")
     watched.page.locator("input[name=q]").first.press_sequentially("อพม", delay=50)
     watched.page.wait_for_timeout(800)

@@ -1,7 +1,7 @@
 """Excel and PDF exports, run as background jobs whose state is kept in the database."""
 import io
 import subprocess
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -9,12 +9,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from assessments.models import Attempt
-from reports import jobs, pdf
+from reports import jobs, pdf, xlsx
 from reports.dashboards import province_report
 from reports.models import ExportJob
 from reports.periods import Period
 from reports.session_report import session_report
-from volunteerkm.thai import MONTHS_SHORT
 
 from .helpers import keep_pngs, needs_poppler, pdf_pages, pdf_text
 
@@ -49,13 +48,19 @@ def test_session_workbook_has_every_sheet_with_thai_headers(client, known, km_te
 
     summary = dict((r[0], r[1]) for r in rows(wb["สรุป"])[1:])
     assert summary["คะแนนเฉลี่ยก่อนอบรม (ร้อยละ)"] == 40 and summary["คะแนนเฉลี่ยหลังอบรม (ร้อยละ)"] == 68
-    assert summary["ค่าความก้าวหน้าเฉลี่ยของกลุ่ม (Hake's g)"] == pytest.approx(0.4667, abs=1e-4)
+    assert summary["ความก้าวหน้าของกลุ่ม: ความรู้ที่ได้เพิ่มเทียบกับส่วนที่ยังไม่รู้ (Hake's g)"] == pytest.approx(
+        0.4667, abs=1e-4)
     assert summary["ค่า p (สองทาง)"] == pytest.approx(0.140773, abs=1e-6)
+    assert summary["คะแนนเปลี่ยนจริงหรือเป็นความบังเอิญ"] == "ยังสรุปไม่ได้ (คนน้อยเกินไป)"
+    # Dates are real date cells with one Buddhist-Era number format on every sheet.
+    day_cell = next(r for r in wb["สรุป"].iter_rows(min_row=2) if r[0].value == "ช่วงเวลา")[2]
+    assert day_cell.is_date and day_cell.value.date() == date(2026, 3, 5) and day_cell.number_format == xlsx.DATE
 
     people = rows(wb["คะแนนรายบุคคล"])
     assert people[0][:6] == ["รหัสการอบรม", "วันที่อบรม", "การอบรม", "หน่วยงาน", "จังหวัด", "ชื่อ"]
     kong = next(r for r in people if r[5] == "ก้อง")
-    assert kong[1] == "5 มี.ค. 2569" and kong[4] == "เชียงราย"
+    assert kong[1] == datetime(2026, 3, 5) and kong[4] == "เชียงราย"
+    assert wb["คะแนนรายบุคคล"]["B2"].is_date and wb["คะแนนรายบุคคล"]["B2"].number_format == xlsx.DATE
     assert kong[6:] == [1, 5, 20, 4, 5, 80, 60, 0.75, "ผ่าน"]
     fah = next(r for r in people if r[5] == "ฟ้า")
     assert fah[9] is None and fah[14] is None
@@ -63,22 +68,23 @@ def test_session_workbook_has_every_sheet_with_thai_headers(client, known, km_te
     answers = rows(wb["คำตอบ"])
     assert answers[0] == ["รหัสการอบรม", "ชื่อ", "แบบทดสอบ", "ข้อที่", "รหัสคำถาม", "หมวด", "ตอบ", "เฉลย", "ผล", "ส่งเมื่อ"]
     assert len(answers) - 1 == 6 * 5 + 5 * 5
-    assert ["ก้อง", "หลังอบรม", 5, "rq-5-1", "หมวดที่ 5", "b", "a", "ผิด"] in [r[1:9] for r in answers]
-    # submitted: Bangkok time, Buddhist Era
+    assert ["ก้อง", "หลังอบรม", 5, "rq-5-1", "หมวดที่ ๕", "ข", "ก", "ผิด"] in [r[1:9] for r in answers]
+    # submitted: a date-time cell in Bangkok wall-clock time, shown in the Buddhist Era
     submitted = timezone.localtime(Attempt.objects.get(participant__name="ก้อง", kind="post").submitted_at)
-    expected = f"{submitted.day} {MONTHS_SHORT[submitted.month - 1]} {submitted.year + 543} {submitted:%H:%M}"
-    assert next(r[9] for r in answers if r[1] == "ก้อง" and r[2] == "หลังอบรม") == expected
+    cell = next(r[9] for r in wb["คำตอบ"].iter_rows(min_row=2) if r[1].value == "ก้อง" and r[2].value == "หลังอบรม")
+    assert cell.is_date and cell.number_format == xlsx.DATETIME
+    assert cell.value == submitted.replace(tzinfo=None, microsecond=cell.value.microsecond)
 
     sections = rows(wb["รายหมวด"])
     assert sections[0][:4] == ["หมวด", "ชื่อหมวด", "ก่อนอบรม (ร้อยละ)", "หลังอบรม (ร้อยละ)"]
     assert [r[3] for r in sections[1:6]] == [100, 100, 80, 40, 20]
 
     items = rows(wb["วิเคราะห์ข้อสอบ"])
-    assert items[0][4] == "ความยาก p (ร้อยละตอบถูก)"
+    assert items[0][1] == "ข้อที่" and items[0][5] == "ความยาก p (ร้อยละตอบถูก)"
     post_form_row = next(i for i, r in enumerate(items) if r[0] and "หลังอบรม" in r[0])
-    assert items[post_form_row][9] == "KR-20 = 0.577"
+    assert "(KR-20) = ๐.๕๘ จาก ๕ ครั้ง" in items[post_form_row][10] and "น้อยกว่า ๒๐ ครั้ง" in items[post_form_row][10]
     first = items[post_form_row + 1]
-    assert first[1] == "rq-1-1" and first[4] == 100 and "ทุกคนตอบถูก" in first[9]
+    assert first[1:3] == [1, "rq-1-1"] and first[5] == 100 and "ก*=๕" in first[9] and "ยังไม่ประเมิน" in first[10]
 
 
 def test_province_workbook_and_progress_partial(client, known, km_team):

@@ -59,14 +59,22 @@ def test_the_result_page_shows_the_score_and_what_to_read(session, phone_client)
     answers = correct_answers(page["questions"], wrong=2)
     submit_form(phone_client, session, page, answers)
     html = phone_client.get(f"/j/{session.code}/result/pre/").content.decode()
-    assert "12 / 14 คะแนน" in html
+    assert "๑๒ / ๑๔ คะแนน" in html and "ไม่มีผ่านหรือไม่ผ่าน" in html and "ผ่านเกณฑ์" not in html
+    # Neighbours are still answering: the score shows, the answers wait for the close.
+    assert "คำตอบที่ถูก:" not in html and "เฉลยจะแสดงที่นี่เมื่อผู้จัดอบรมปิดแบบทดสอบ" in html
+    waiting = phone_client.get(f"/j/{session.code}/result/pre/", HTTP_X_POLL="1").content.decode()
+    assert "data-poll=" in waiting and "คำตอบที่ถูก:" not in waiting
+    session.set_phase("pre", "close")
+    revealed = phone_client.get(f"/j/{session.code}/result/pre/", HTTP_X_POLL="1").content.decode()
+    assert revealed.count("คำตอบที่ถูก:") == 2 and "data-poll=" not in revealed
+    html = phone_client.get(f"/j/{session.code}/result/pre/").content.decode()
     assert html.count("คำตอบที่ถูก:") == 2
     assert html.count("อ่านเรื่อง “") == 2
     wrong = Attempt.objects.get().answers.filter(correct=False).select_related("version__item__chapter__report")
     for a in wrong:
         assert a.version.item.get_absolute_url() in html
         assert a.version.option_text(a.version.correct) in html
-    assert "คะแนนรายหมวด" in html and "หมวดที่ 1" in html
+    assert "คะแนนรายหมวด" in html and "หมวดที่ ๑" in html
 
 
 def test_a_retry_with_the_same_key_is_stored_once(session, phone_client):

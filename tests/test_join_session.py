@@ -1,11 +1,14 @@
 """A volunteer's phone joins a session by code: name (and, if asked, phone or national ID
 checked by its check digit) → consent → waiting room or test. Bad input gets a Thai
 message and stores nothing; nothing is stored before consent."""
+import re
+
 import pytest
 from django.test import Client
 
 from assessments.forms import thai_id_is_valid
-from assessments.models import Participant, TrainingSession
+from assessments.models import Participant, QuestionVersion, TrainingSession
+from volunteerkm.thai import thai_digits
 
 from .helpers import join, make_session, read_test_page
 
@@ -26,7 +29,7 @@ def test_unknown_code_says_so_in_thai_and_stores_nothing(session):
 def test_a_malformed_code_is_explained(session):
     response = Client().get("/j/?code=AB1")
     assert response.status_code == 400
-    assert "รหัสเข้าร่วมมี 6 ตัว" in response.content.decode()
+    assert "รหัสเข้าร่วมมี ๖ ตัว" in response.content.decode()
 
 
 def test_code_typed_in_lower_case_with_spaces_finds_the_session(session):
@@ -132,19 +135,24 @@ def test_the_same_device_and_name_find_the_same_person_again(session):
     assert Participant.objects.count() == 2
 
 
-def test_questions_and_options_are_shuffled_per_person_and_stable(session):
+def test_everyone_sees_the_same_numbers_and_letters(session):
+    """One numbering: the questions come in the form's order and the options in the
+    editor's order lettered ก ข ค ง, on every phone; the number is the stored position."""
     session.set_phase("pre", "open")
     a, b = Client(), Client()
     join(a, session, name="คนที่หนึ่ง")
     join(b, session, name="คนที่สอง")
     first, again, other = read_test_page(a, session), read_test_page(a, session), read_test_page(b, session)
-    assert first["questions"] == again["questions"], "a reload shows the same order"
+    assert first["questions"] == again["questions"] == other["questions"]
     assert len(first["questions"]) == 14
-    assert sorted(first["questions"]) != first["questions"] or sorted(other["questions"]) != other["questions"]
-    assert [q for q, _ in first["questions"]] != [q for q, _ in other["questions"]]
-    assert sorted(q for q, _ in first["questions"]) == sorted(q for q, _ in other["questions"])
-    mc_orders = [opts for _, opts in first["questions"] if len(opts) > 2]
-    assert any(opts != sorted(opts) for opts in mc_orders), "options are shuffled too"
+    form_order = [fq.question_id for fq in session.pre_form.form_questions.order_by("order", "id")]
+    shown = QuestionVersion.objects.in_bulk([vid for vid, _ in first["questions"]])
+    assert [shown[vid].question_id for vid, _ in first["questions"]] == form_order
+    numbers = re.findall(r'<span class="num">ข้อ ([๐-๙]+)\.</span>', first["html"])
+    assert numbers == [thai_digits(n) for n in range(1, 15)]  # Thai digits, as on every page
+    mc = next(vid for vid, opts in first["questions"] if len(opts) > 2)
+    assert [o["key"] for o in shown[mc].options] == next(opts for vid, opts in first["questions"] if vid == mc)
+    assert '<b class="letter">ก.</b>' in first["html"] and '<b class="letter">ง.</b>' in first["html"]
 
 
 def test_the_test_page_is_big_and_thai(session):

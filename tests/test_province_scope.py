@@ -59,7 +59,7 @@ def test_province_page_shows_only_the_units_the_trainer_may_read(client, known, 
     assert OTHER_TITLE not in html and "แม่สาย" not in html
     assert "แสดงเฉพาะหน่วยงานที่คุณมีสิทธิ์ดู" in html
     # the figures are the trainer's unit's alone (the known session: 40 % → 68 %)
-    assert "40.0% → 68.0%" in html
+    assert "๔๐.๐% → ๖๘.๐%" in html
 
 
 def test_province_excel_export_holds_only_readable_units(client, known, known_trainer, neighbour):

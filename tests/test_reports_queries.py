@@ -63,7 +63,7 @@ def test_session_chapter_mastery_and_weakest_chapters_link_to_items(known):
     assert [k for k in "12345" if sections[k]["weak"]] == ["3", "4", "5"]
     weak = sections["5"]
     assert weak["items"] and all(i["url"].startswith("/km/") for i in weak["items"])
-    assert weak["url"].startswith("/km/") and weak["label"] == "หมวดที่ 5"
+    assert weak["url"].startswith("/km/") and weak["label"] == "หมวดที่ ๕"
 
 
 def test_national_dashboard_adds_up_the_session_summaries(known):
@@ -171,7 +171,7 @@ def test_staff_results_per_unit(known):
     assert r["attempts"] == 3 and r["mean"] == pytest.approx(220 / 3)
     # chapter 2 overall: 1 + 1 + 0 of 3
     assert {s["section"]: s["post"] for s in r["sections"]}["2"] == pytest.approx(200 / 3)
-    assert units[u2]["weakest"] == "หมวดที่ 2"
+    assert units[u2]["weakest"] == "หมวดที่ ๒"
 
 
 def test_item_analysis_across_sessions_with_different_questions(known):

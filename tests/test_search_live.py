@@ -5,6 +5,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from knowledge.models import Item
+from search.models import SearchFeedback
 
 from .helpers import WCAG_AA, screenshot
 
@@ -49,11 +50,11 @@ def check(page, name):
     screenshot(page, name)
 
 
-def test_search_on_a_phone(phone_page, live_server_url):
+def test_search_on_a_phone(phone_page, live_server_url, django_db_blocker, monkeypatch):
     page = phone_page
     page.goto(live_server_url + "/")
     page.locator("input[type=search]").fill("ชุด อพม")
-    # htmx suggests titles while typing
+    # suggest.js suggests titles while typing
     page.locator("#search-suggestions a", has_text="การแต่งกายของ อพม.").wait_for(timeout=5000)
     check(page, "search-01-suggestions")
 
@@ -64,6 +65,17 @@ def test_search_on_a_phone(phone_page, live_server_url):
     assert first.locator(".context").inner_text().startswith("หมวดที่ ๒")
     assert first.locator(".snippet mark").count() >= 1
     check(page, "search-02-results")
+
+    # 👎 under the results, then a comment: answered in place by search/feedback.js.
+    results_url = page.url
+    page.locator("form.feedback").last.locator("button[value='0']").click()
+    page.locator(".feedback.done textarea").fill("อยากรู้ว่าซื้อชุดได้ที่ไหน")
+    page.locator(".feedback.done button[type=submit]").click()
+    page.locator(".feedback.done", has_text="ได้รับความเห็นแล้ว").wait_for(timeout=5000)
+    assert page.url == results_url
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with django_db_blocker.unblock():  # the server committed it; later tests start without it
+        assert SearchFeedback.objects.filter(comment="อยากรู้ว่าซื้อชุดได้ที่ไหน").delete()[0] == 1
 
     first.locator("h2 a").click()
     page.wait_for_url("**/volunteers/dress/")

@@ -45,10 +45,10 @@ def test_the_staff_test_follows_its_blueprint_and_is_graded(staff, unit):
     assert (attempt.score, attempt.max_score, attempt.passed) == (15, 20, True)
     assert {s.section: s.max_score for s in attempt.subscores.all()} == blueprint
     html = staff.get(response["Location"]).content.decode()
-    assert "15 / 20 คะแนน" in html
+    assert "๑๕ / ๒๐ คะแนน" in html
     assert html.count("คำตอบที่ถูก:") == 5
     history = staff.get("/tests/").content.decode()
-    assert "15/20" in history and "ผ่าน" in history
+    assert "๑๕/๒๐" in history and "ผ่าน" in history
     assert staff.get("/api/assessments/staff/attempts").json()[0]["score"] == 15
 
 

@@ -26,13 +26,16 @@ def test_a_trainer_opens_a_session_for_their_unit(desk, unit):
     page = desk.get("/trainer/new/")
     assert page.status_code == 200 and "เปิดการอบรมใหม่" in page.content.decode()
     pre, post = TestForm.objects.get(key="volunteer-pre-a"), TestForm.objects.get(key="volunteer-post-b")
-    bad = desk.post("/trainer/new/", {"title": "", "unit": unit.pk, "date": "2026-03-02", "pre_form": pre.pk,
-                                      "post_form": post.pk, "ask_for": "name"})
+    settings = {"date_day": 2, "date_month": 3, "date_year": 2026, "time_limit": 20, "pass_mark": 70,
+                "reveal": "after_close", "ask_for": "name"}
+    bad = desk.post("/trainer/new/", {"title": "", "unit": unit.pk, "pre_form": pre.pk, "post_form": post.pk,
+                                      **settings})
     assert bad.status_code == 400 and "กรุณาระบุชื่อการอบรม" in bad.content.decode()
     assert not TrainingSession.objects.exists()
-    response = desk.post("/trainer/new/", {"title": "อบรม อพม. อำเภอเมือง", "unit": unit.pk, "date": "2026-03-02",
-                                           "pre_form": pre.pk, "post_form": post.pk, "ask_for": "name"})
+    response = desk.post("/trainer/new/", {"title": "อบรม อพม. อำเภอเมือง", "unit": unit.pk, "pre_form": pre.pk,
+                                           "post_form": post.pk, **settings})
     s = TrainingSession.objects.get()
+    assert (s.date.isoformat(), s.time_limit, s.pass_mark, s.reveal) == ("2026-03-02", 20, 70, "after_close")
     assert response["Location"] == f"/trainer/{s.pk}/"
     assert s.unit == unit and len(s.code) == 6 and s.open_phase() is None
     assert AuditEvent.objects.filter(action="session.create").exists()
@@ -40,8 +43,9 @@ def test_a_trainer_opens_a_session_for_their_unit(desk, unit):
 
 def test_a_trainer_cannot_open_a_session_for_another_unit(desk, other_unit_session):
     pre = TestForm.objects.get(key="volunteer-pre-a")
-    response = desk.post("/trainer/new/", {"title": "แอบเปิด", "unit": other_unit_session.unit.pk, "date": "2026-03-02",
-                                           "pre_form": pre.pk, "post_form": pre.pk, "ask_for": "name"})
+    response = desk.post("/trainer/new/", {"title": "แอบเปิด", "unit": other_unit_session.unit.pk, "date_day": 2,
+                                           "date_month": 3, "date_year": 2026, "pre_form": pre.pk, "post_form": pre.pk,
+                                           "pass_mark": 60, "reveal": "after_close", "ask_for": "name"})
     assert response.status_code == 400 and "เลือกได้เฉพาะหน่วยงานที่คุณสังกัด" in response.content.decode()
     assert TrainingSession.objects.count() == 1
 
@@ -67,7 +71,7 @@ def test_projector_page_shows_code_qr_short_url_and_live_counts(desk, session):
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
     join(Client(), session, name="คนแรก")
     counts = desk.get(f"/trainer/{session.pk}/counts/").content.decode()
-    assert "เข้าร่วมแล้ว<strong>1</strong>" in counts
+    assert "เข้าร่วมแล้ว</span><strong>๑</strong>" in counts
 
 
 def test_phases_open_and_close_and_are_audited(desk, session):
@@ -103,7 +107,7 @@ def test_results_pair_pre_and_post_and_the_trainer_fixes_pairs(desk, session):
     somsri = Participant.objects.get(name="สมศรี ใจดี")
     pre, post = somsri.attempts.get(kind="pre"), somsri.attempts.get(kind="post")
     assert (pre.score, post.score) == (6, 12)
-    assert "+43%" in html  # 43% → 86%
+    assert "+๔๓%" in html  # 43% → 86%
     first, second = Participant.objects.filter(name__startswith="สมชาย").order_by("id")
     response = desk.post(f"/trainer/{session.pk}/merge/", {"keep": first.pk, "merge": second.pk})
     assert response.status_code == 302
@@ -112,7 +116,7 @@ def test_results_pair_pre_and_post_and_the_trainer_fixes_pairs(desk, session):
     assert set(first.attempts.values_list("kind", flat=True)) == {"pre", "post"}
     html = desk.get(f"/trainer/{session.pk}/").content.decode()
     assert "อาจเป็นคนเดียวกัน" not in html
-    assert "จับคู่ได้ 2 คน" in html
+    assert "จับคู่ได้ ๒ คน" in html
     # Merging two people who both have a pre-test is refused, and changes nothing.
     response = desk.post(f"/trainer/{session.pk}/merge/", {"keep": somsri.pk, "merge": first.pk}, follow=True)
     assert "รวมกันไม่ได้" in response.content.decode()
@@ -152,6 +156,8 @@ def test_trainer_api(desk, session, unit):
                         content_type="application/json")
     assert created.status_code == 200, created.content
     sid = created.json()["id"]
+    made = TrainingSession.objects.get(pk=sid)  # settings left out come from the forms
+    assert (made.date.isoformat(), made.time_limit, made.pass_mark) == ("2026-04-01", pre.time_limit, pre.pass_mark)
     opened = desk.post(f"/api/assessments/trainer/sessions/{sid}/phase", {"kind": "pre", "action": "open"},
                        content_type="application/json")
     assert opened.json()["phase"] == "pre"

@@ -1,6 +1,8 @@
 """Number formats of the report pages: percentages, rates, gains and g to a fixed number
-of decimals, a dash where there is no figure."""
+of decimals, a dash where there is no figure; Thai digits, as on every page of the site."""
 from django import template
+
+from volunteerkm.thai import thai_digits
 
 register = template.Library()
 
@@ -11,7 +13,7 @@ def dash_when_empty(default_digits=1):
         def filter_(value, digits=default_digits):
             if value is None or value == "":
                 return "–"
-            return format_number(float(value), int(digits))
+            return thai_digits(format_number(float(value), int(digits)))
         filter_.__name__ = format_number.__name__
         filter_.__doc__ = format_number.__doc__
         return register.filter(filter_)
@@ -20,31 +22,31 @@ def dash_when_empty(default_digits=1):
 
 @dash_when_empty()
 def pct(v, digits):
-    """68.04 → '68.0%'."""
+    """68.04 → '๖๘.๐%'."""
     return f"{v:,.{digits}f}%"
 
 
 @dash_when_empty()
 def rate(v, digits):
-    """0.8 → '80.0%'."""
+    """0.8 → '๘๐.๐%'."""
     return f"{100 * v:,.{digits}f}%"
 
 
 @dash_when_empty()
 def signed(v, digits):
-    """A gain with its sign: '+28.0', '−20.0', '0.0'."""
+    """A gain with its sign: '+๒๘.๐', '−๒๐.๐', '๐.๐'."""
     return ("+" if v > 0 else "−" if v < 0 else "") + f"{abs(v):,.{digits}f}"
 
 
 @dash_when_empty(default_digits=0)
 def num(v, digits):
-    """1234 → '1,234'."""
+    """1234 → '๑,๒๓๔'."""
     return f"{v:,.{digits}f}"
 
 
 @register.filter
 def pvalue(value):
-    """'p = 0.141' or 'p < 0.001'."""
+    """'p = ๐.๑๔๑' or 'p < ๐.๐๐๑'."""
     if value is None:
         return "p: –"
-    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
+    return thai_digits("p < 0.001" if value < 0.001 else f"p = {value:.3f}")

@@ -51,8 +51,12 @@
     for (var id in state.answers) if (state.answers[id]) n++;
     return n;
   }
+  // Numbers in Thai digits, as everywhere on the page.
+  function thai(text) {
+    return String(text).replace(/[0-9]/g, function (d) { return "๐๑๒๓๔๕๖๗๘๙".charAt(+d); });
+  }
   function say(text, offline) {
-    status.textContent = text;
+    status.textContent = thai(text);
     status.className = "status" + (offline ? " offline" : "");
   }
   function progress(stored) {
@@ -176,7 +180,7 @@
         return;
       }
       var m = Math.floor(left / 60), s = left % 60;
-      timer.textContent = "เหลือเวลา " + m + ":" + (s < 10 ? "0" : "") + s + " นาที";
+      timer.textContent = thai("เหลือเวลา " + m + ":" + (s < 10 ? "0" : "") + s + " นาที");
       setTimeout(tick, 1000);
     };
     tick();
