@@ -163,7 +163,7 @@ def submit(request, code):
     session = _session_by_code(code)
     if session is None:
         return _unknown_code(request, code)
-    participant = current_participant(request, session)
+    participant = known = current_participant(request, session)
     try:
         attempt, created = grading.submit(ticket_token=request.POST.get("ticket", ""),
                                           idempotency_key=request.POST.get("key", ""),
@@ -176,7 +176,7 @@ def submit(request, code):
         # A phone that lost its cookie: the signed ticket still says who it was.
         participant = attempt.participant
     response = redirect("assessments:result", session.code, attempt.kind)
-    if participant is not None and current_participant(request, session) is None:
+    if participant is not None and known is None:
         remember_participant(response, session, participant)
     return response
 

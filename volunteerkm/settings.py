@@ -4,7 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -164,13 +164,14 @@ AXES_VERBOSE = False
 PARTICIPANT_RETENTION_DAYS = int(os.environ.get("PARTICIPANT_RETENTION_DAYS", "730"))
 
 # Content Security Policy: scripts, styles, fonts and images only from this site; no
-# inline script or style anywhere (htmx's own indicator style is switched off in
+# inline script, and no inline style but the page's own stylesheet, which carries the
+# request's nonce (templatetags/pagestyle.py; htmx's own indicator style is switched off in
 # base.html); no plug-ins, no framing, forms post only here.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF],
+        "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
