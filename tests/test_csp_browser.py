@@ -65,6 +65,7 @@ def test_public_pages_load_without_violations(live_server_url, browser):
                  "/j/", "/no-such-page/", "/api/docs"]:
         watched.visit(live_server_url + path)
         assert_strict_policy(watched.headers)
+        assert "{#" not in watched.page.inner_text("body")  # no template comment shown as text
         if path in ("/", "/j/"):  # the stylesheet inside the page is allowed by its nonce and applied
             assert "'nonce-" in watched.headers["content-security-policy"]
             assert "Sarabun" in watched.page.evaluate("getComputedStyle(document.body).fontFamily")
