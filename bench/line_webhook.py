@@ -12,7 +12,7 @@ type, whatever the server's state) from the start of the training day's pre-test
 taken from the search question sets and some questions the knowledge base cannot answer.
 Printed: p50/p95/max of webhook-to-reply latency, during the pre-test wave and after it,
 and the training day's own figures.
-Target (issue 14): p95 ≤ 1 s under the training-day load. Loopback only; bounded loops.
+Target: p95 ≤ 1 s under the training-day load. Loopback only; bounded loops.
 """
 import argparse
 import asyncio
