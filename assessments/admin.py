@@ -19,8 +19,10 @@ from django.utils.html import format_html
 from knowledge.models import KMReport
 from knowledge.yamlfiles import ContentError
 from volunteerkm.admin import ReadOnlyAdmin
+from volunteerkm.thai import thai_digits
 
 from . import grading
+from .bankcheck import check_bank
 from .bankfiles.dump import bank_files
 from .bankfiles.load import load_bank
 from .bankfiles.read import read_bank
@@ -162,9 +164,23 @@ class QuestionAdmin(admin.ModelAdmin):
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="assessments_question_import"),
             path("export/", self.admin_site.admin_view(self.export_view), name="assessments_question_export"),
+            path("bankcheck/", self.admin_site.admin_view(self.bankcheck_view), name="assessments_question_bankcheck"),
             path("<int:pk>/regrade/", self.admin_site.admin_view(self.regrade_view),
                  name="assessments_question_regrade"),
         ] + super().get_urls()
+
+    def bankcheck_view(self, request):
+        """The bank check (assessments/bankcheck.py) as a report editors read; it changes nothing."""
+        if not self.has_view_permission(request):
+            return redirect("admin:index")
+        report = check_bank()
+        percent = lambda share: thai_digits(f"{100 * share:.0f}") if share is not None else ""  # noqa: E731
+        letters = [(grading.option_letter(k), report.key_letters.get(k, 0)) for k in "abcde"
+                   if k in report.key_letters or k in "abcd"]
+        context = {**self.admin_site.each_context(request), "title": "ตรวจคุณภาพคลังคำถาม", "report": report,
+                   "tf_percent": percent(report.tf_true_share), "longest_percent": percent(report.longest_share),
+                   "letters": letters, "opts": self.model._meta}
+        return TemplateResponse(request, "admin/assessments/question/bankcheck.html", context)
 
     def export_view(self, request):
         """The whole bank as a zip in the content/questions format."""
