@@ -15,7 +15,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from knowledge.models import GlossaryTerm, Item, ReportField, SynonymGroup
-from knowledge.render import passages, plain_text, strip_review_marks
+from knowledge.render import passages, plain_text
 
 from .changes import field_key, item_key
 from .index import Doc, SearchIndex
@@ -30,8 +30,8 @@ MAX_YIELD = 0.2  # seconds a background rebuild waits for queries to finish befo
 
 def _item_doc(item):
     return Doc(key=item_key(item.pk), title=item.title, context=str(item.chapter), url=item.get_absolute_url(),
-               body=plain_text(strip_review_marks(item.body)), heading=item.chapter.title,
-               questions=tuple(item.asked_questions), passages=tuple(passages(strip_review_marks(item.body))))
+               body=plain_text(item.body), heading=item.chapter.title, questions=tuple(item.asked_questions),
+               passages=tuple(passages(item.body)))
 
 
 def _field_doc(f):
@@ -59,7 +59,7 @@ def documents_for(keys):
 
 def build_index(pause=None) -> SearchIndex:
     glossary = [(t.abbr, t.full) for t in GlossaryTerm.objects.all()]
-    synonyms = [g.word_list() for g in SynonymGroup.objects.all()]
+    synonyms = [g.expansion() for g in SynonymGroup.objects.all()]
     return SearchIndex(documents(), glossary, synonyms, pause=pause)
 
 
