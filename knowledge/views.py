@@ -60,7 +60,7 @@ def report_page(request, report_slug):
 
 def chapter_page(request, report_slug, chapter_slug):
     chapter = get_object_or_404(Chapter.objects.select_related("report"), report__slug=report_slug, slug=chapter_slug)
-    items = [(i, plain_text(i.body)) for i in visible_items(request).filter(chapter=chapter)]
+    items = [(i, plain_text(strip_review_marks(i.body))) for i in visible_items(request).filter(chapter=chapter)]
     context = {
         "chapter": chapter,
         "report": chapter.report,

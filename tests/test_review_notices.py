@@ -57,3 +57,9 @@ def test_no_page_description_carries_a_marker(client):
     html = client.get(Item.objects.get(slug="application").get_absolute_url()).content.decode()
     description = re.search(r'<meta property="og:description" content="([^"]*)"', html).group(1)
     assert "รอตรวจสอบ" not in description
+
+
+def test_chapter_pages_show_no_marker(client):
+    for item in Item.objects.published():
+        html = client.get(item.chapter.get_absolute_url()).content.decode()
+        assert not re.search(r"\([^()]*รอตรวจสอบ\)", html), item.chapter.slug
