@@ -16,15 +16,25 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts.models import audit
 from knowledge.models import KMReport
 from knowledge.yamlfiles import ContentError
 from volunteerkm.admin import ReadOnlyAdmin
+from volunteerkm.thai import thai_digits
 
 from . import grading
+from .bankcheck import check_bank
 from .bankfiles.dump import bank_files
 from .bankfiles.load import load_bank
 from .bankfiles.read import read_bank
-from .bankflags import question_flag_text
+from .bankflags import (
+    DIFFICULTY_NAMES,
+    MIN_ANSWERS_FOR_DIFFICULTY,
+    proposed_difficulty_text,
+    question_flag_text,
+    question_flags,
+    question_flags_cached_clear,
+)
 from .models import (
     Answer,
     Attempt,
@@ -98,11 +108,12 @@ class QuestionForm(forms.ModelForm):
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionForm
     inlines = [OptionInline]
-    list_display = ["key", "short_text", "chapter", "kind", "difficulty", "status", "version", "answered", "item_flags"]
+    list_display = ["key", "short_text", "chapter", "kind", "difficulty", "proposed_difficulty", "status", "version",
+                    "answered", "item_flags"]
     list_filter = ["status", "kind", "difficulty", "chapter"]
     search_fields = ["key", "text", "source"]
     readonly_fields = ["version", "versions_link"]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "accept_proposed_difficulty"]
     change_list_template = "admin/assessments/question/change_list.html"
 
     def get_queryset(self, request):
@@ -120,6 +131,45 @@ class QuestionAdmin(admin.ModelAdmin):
     def item_flags(self, obj):
         """Misbehaving questions (negative discrimination, no one or everyone right)."""
         return question_flag_text(obj.pk)
+
+    @admin.display(description="ระดับความยากตามข้อมูล")
+    def proposed_difficulty(self, obj):
+        """The label the facility index (share right) proposes, from MIN_ANSWERS_FOR_DIFFICULTY answers."""
+        return proposed_difficulty_text(obj.pk, obj.difficulty)
+
+    @admin.action(description="ปรับระดับความยากตามที่ข้อมูลเสนอ (เฉพาะข้อที่มีผู้ตอบพอ)")
+    def accept_proposed_difficulty(self, request, queryset):
+        """Set each selected question's difficulty to the label its answers propose; the change
+        is a new version of the question and a line in the audit log."""
+        flags = question_flags([q.pk for q in queryset])
+        changed, too_few = [], []
+        for q in queryset.select_related("chapter"):
+            f = flags.get(q.pk)
+            proposed = f.proposed if f else None
+            if proposed is None:
+                too_few.append(q.key)
+                continue
+            if proposed == q.difficulty:
+                continue
+            before = q.difficulty
+            Question.objects.filter(pk=q.pk).update(difficulty=proposed)
+            q.difficulty = proposed
+            version = q.snapshot(request.user)
+            audit("questions.calibrate", actor=request.user, target=q, key=q.key, before=before, after=proposed,
+                  share_right=round(f.difficulty, 4), answers=f.n, version=version.number,
+                  message=f"ปรับระดับความยากของ {q.key} จาก{DIFFICULTY_NAMES[before]}เป็น{DIFFICULTY_NAMES[proposed]} "
+                          f"ตามข้อมูล (ตอบถูกร้อยละ {thai_digits(f'{100 * f.difficulty:.0f}')} "
+                          f"จาก {thai_digits(f.n)} คำตอบ)")
+            changed.append(f"{q.key} ({DIFFICULTY_NAMES[before]} → {DIFFICULTY_NAMES[proposed]})")
+        question_flags_cached_clear()
+        if changed:
+            messages.success(request, f"ปรับระดับความยากแล้ว {thai_digits(len(changed))} ข้อ: {', '.join(changed)} "
+                                      "(บันทึกเป็นฉบับใหม่ของคำถาม)")
+        else:
+            messages.info(request, "ไม่มีข้อที่ต้องปรับ")
+        if too_few:
+            messages.warning(request, f"ข้อมูลยังไม่พอ (ต้องมีผู้ตอบอย่างน้อย {thai_digits(MIN_ANSWERS_FOR_DIFFICULTY)} คน): "
+                                      f"{', '.join(too_few)}")
 
     @admin.display(description="ฉบับทั้งหมด")
     def versions_link(self, obj):
@@ -162,9 +212,23 @@ class QuestionAdmin(admin.ModelAdmin):
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="assessments_question_import"),
             path("export/", self.admin_site.admin_view(self.export_view), name="assessments_question_export"),
+            path("bankcheck/", self.admin_site.admin_view(self.bankcheck_view), name="assessments_question_bankcheck"),
             path("<int:pk>/regrade/", self.admin_site.admin_view(self.regrade_view),
                  name="assessments_question_regrade"),
         ] + super().get_urls()
+
+    def bankcheck_view(self, request):
+        """The bank check (assessments/bankcheck.py) as a report editors read; it changes nothing."""
+        if not self.has_view_permission(request):
+            return redirect("admin:index")
+        report = check_bank()
+        percent = lambda share: thai_digits(f"{100 * share:.0f}") if share is not None else ""  # noqa: E731
+        letters = [(grading.option_letter(k), report.key_letters.get(k, 0)) for k in "abcde"
+                   if k in report.key_letters or k in "abcd"]
+        context = {**self.admin_site.each_context(request), "title": "ตรวจคุณภาพคลังคำถาม", "report": report,
+                   "tf_percent": percent(report.tf_true_share), "longest_percent": percent(report.longest_share),
+                   "letters": letters, "opts": self.model._meta}
+        return TemplateResponse(request, "admin/assessments/question/bankcheck.html", context)
 
     def export_view(self, request):
         """The whole bank as a zip in the content/questions format."""

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import connection
 
-from .models import Answer, Attempt
+from volunteerkm.thai import thai_digits
+
+from .models import Answer, Attempt, Question
 
 # Thresholds used to flag questions (classical test theory rules of thumb).
 LOW_DISCRIMINATION = 0.20
@@ -28,6 +30,22 @@ FLAG_LABELS = {
     "too_easy": "ง่ายมาก (ตอบถูกเกิน 90%)",
     "distractor_pulls_upper": "ตัวลวงดึงกลุ่มเก่งมากกว่ากลุ่มอ่อน",
 }
+# Difficulty labels from the facility index p (share right), once a question has at least
+# MIN_ANSWERS_FOR_DIFFICULTY answers: p ≥ 0.70 easy, 0.40 ≤ p < 0.70 medium, p < 0.40 hard.
+MIN_ANSWERS_FOR_DIFFICULTY = 20
+EASY_FROM, MEDIUM_FROM = 0.70, 0.40
+EASY, MEDIUM, HARD = Question.EASY, Question.MEDIUM, Question.HARD
+DIFFICULTY_NAMES = dict(Question.DIFFICULTY_CHOICES)
+
+
+def proposed_difficulty(p, n) -> int | None:
+    """The difficulty label the data proposes from share right ``p`` over ``n`` answers, or
+    None while there are fewer than MIN_ANSWERS_FOR_DIFFICULTY answers."""
+    if p is None or n < MIN_ANSWERS_FOR_DIFFICULTY:
+        return None
+    return EASY if p >= EASY_FROM else MEDIUM if p >= MEDIUM_FROM else HARD
+
+
 # Flags that mean "this question misbehaves", as opposed to a warning worth a look.
 SERIOUS_FLAGS = ("negative", "none_correct", "all_correct")
 CACHE_KEY = "assessments:question-flags"
@@ -64,6 +82,10 @@ class BankFlags:
     difficulty: float | None
     point_biserial: float | None
     flags: list
+
+    @property
+    def proposed(self) -> int | None:
+        return proposed_difficulty(self.difficulty, self.n)
 
     @property
     def text(self):
@@ -112,6 +134,25 @@ def question_flags_cached(timeout: int = 600) -> dict[int, BankFlags]:
         flags = question_flags()
         cache.set(CACHE_KEY, flags, timeout)
     return flags
+
+
+def question_flags_cached_clear():
+    """Forget the cached flags (after a change the list should show at once)."""
+    cache.delete(CACHE_KEY)
+
+
+def proposed_difficulty_text(question_id, current) -> str:
+    """One line for the admin's question list: the label the data proposes, and whether it
+    differs from the editor's."""
+    f = question_flags_cached().get(question_id)
+    n = f.n if f else 0
+    proposed = f.proposed if f else None
+    if proposed is None:
+        return f"ข้อมูลยังไม่พอ ({thai_digits(n)} คำตอบ ต้องมีอย่างน้อย {thai_digits(MIN_ANSWERS_FOR_DIFFICULTY)})"
+    if proposed == current:
+        return f"{DIFFICULTY_NAMES[proposed]} (ตรงกับที่กำหนด)"
+    share = thai_digits(f"{100 * f.difficulty:.0f}")
+    return f"{DIFFICULTY_NAMES[proposed]} (ตอบถูกร้อยละ {share} จาก {thai_digits(n)} คำตอบ) เสนอให้เปลี่ยน"
 
 
 def question_flag_text(question_id) -> str:

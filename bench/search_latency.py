@@ -84,7 +84,7 @@ def index_alone(real, n, queries):
 
     docs = synthetic_docs(real, n)
     glossary = [(t.abbr, t.full) for t in GlossaryTerm.objects.all()]
-    synonyms = [g.word_list() for g in SynonymGroup.objects.all()]
+    synonyms = [g.expansion() for g in SynonymGroup.objects.all()]
     print(f"\n1. the index alone: {len(docs):,} documents, {len(queries)} queries ({len(set(queries))} distinct)")
     t = time.perf_counter()
     ours = SearchIndex(docs, glossary, synonyms)

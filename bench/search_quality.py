@@ -130,7 +130,7 @@ def cross_validated_item_questions(docs, folds=5):
     from search.index import SearchIndex
 
     glossary = [(t.abbr, t.full) for t in GlossaryTerm.objects.all()]
-    synonyms = [g.word_list() for g in SynonymGroup.objects.all()]
+    synonyms = [g.expansion() for g in SynonymGroup.objects.all()]
     rows = []
     for fold in range(folds):
         held, kept_docs = [], []

@@ -104,5 +104,7 @@ class GlossaryTermAdmin(SimpleHistoryAdmin):
 
 @admin.register(SynonymGroup)
 class SynonymGroupAdmin(SimpleHistoryAdmin):
+    """Related search terms: what search expands a query with (never shown as synonyms)."""
+
     list_display = ["__str__"]
-    search_fields = ["words"]
+    search_fields = ["words", "finds"]

@@ -191,19 +191,36 @@ class GlossaryTerm(models.Model):
 
 
 class SynonymGroup(models.Model):
-    """Words that mean the same to a reader (ชุด / เครื่องแบบ); search treats a query word
-    as any word of its group."""
+    """Related search terms ("คำค้นที่เกี่ยวข้อง"): a search expansion, not a claim that the
+    words mean the same. With `finds` empty the words find each other (ชุด / เครื่องแบบ);
+    with `finds`, a query with one of `words` also finds `finds` but not the reverse
+    (ต่างด้าว → สัญชาติไทย: a question about foreigners is answered by the nationality
+    rule, while a search for สัญชาติไทย is not about foreigners). The site never shows an
+    expansion to readers as a synonym."""
 
-    words = models.TextField("คำที่มีความหมายเดียวกัน", help_text="คั่นแต่ละคำด้วยเครื่องหมายจุลภาค (,)")
+    words = models.TextField("คำค้น", help_text="คั่นแต่ละคำด้วยเครื่องหมายจุลภาค (,) ถ้าไม่กรอกช่อง “ค้นพบด้วย” "
+                                                "คำในกลุ่มนี้ค้นหากันและกันได้ทุกคำ")
+    finds = models.TextField("ค้นพบด้วย (ทางเดียว)", blank=True,
+                             help_text="คำที่ค้นพบเมื่อค้นด้วยคำในช่อง “คำค้น” แต่ค้นด้วยคำเหล่านี้จะไม่พบคำในช่อง “คำค้น” "
+                                       "เช่น คำค้น ต่างด้าว ค้นพบด้วย สัญชาติไทย คั่นแต่ละคำด้วยจุลภาค (,)")
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "กลุ่มคำพ้อง"
-        verbose_name_plural = "อรรถาภิธาน (คำพ้องความหมาย)"
+        verbose_name = "คำค้นที่เกี่ยวข้อง"
+        verbose_name_plural = "คำค้นที่เกี่ยวข้อง"
         ordering = ["id"]
 
     def __str__(self):
-        return " / ".join(self.word_list())
+        words = " / ".join(self.word_list())
+        return f"{words} → {' / '.join(self.finds_list())}" if self.finds.strip() else words
 
     def word_list(self):
         return [w.strip() for w in self.words.split(",") if w.strip()]
+
+    def finds_list(self):
+        return [w.strip() for w in self.finds.split(",") if w.strip()]
+
+    def expansion(self):
+        """(query words, words they also find): what search/analyzer.py takes; a two-way
+        group finds nothing beyond its own words."""
+        return self.word_list(), self.finds_list()

@@ -100,14 +100,32 @@ def _inline_text(inline) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", html))).strip()
 
 
+# A passage an editor must still check carries a parenthesised marker in the content files,
+# "(ข้อความในต้นฉบับไม่ชัด รอตรวจสอบ)" and its kin; readers see a styled notice instead.
+REVIEW_MARK = re.compile(r"[ \t]*\([^()\n]*รอตรวจสอบ\)")
+REVIEW_NOTICE = "ข้อความส่วนนี้รอตรวจสอบกับระเบียบฉบับจริง"
+_FLAG = "\ue000"  # a private-use character: survives Markdown and the sanitiser, never typed
+
+
+def strip_review_marks(text: str) -> str:
+    """The text without its review markers (for search snippets and page descriptions)."""
+    return REVIEW_MARK.sub("", text or "")
+
+
+def tables_under_review(review: str) -> bool:
+    """Whether an item's review note says its lists were rebuilt from a garbled table."""
+    return "ตาราง" in (review or "") and "สแกนเพี้ยน" in review
+
+
 def render_markdown(text: str, link_terms=True) -> str:
-    tokens = _md.parse(text or "")
+    text = REVIEW_MARK.sub(_FLAG, text or "")
+    tokens = _md.parse(text)
     for n, (block, _) in enumerate(_passage_blocks(tokens), start=1):
         block.attrSet("id", f"{PASSAGE_PREFIX}{n}")
     html = nh3.clean(_md.renderer.render(tokens, _md.options, {}), attributes=_ATTRIBUTES)
     if link_terms:
         html = link_abbreviations(html, list(GlossaryTerm.objects.all()))
-    return html
+    return html.replace(_FLAG, f' <span class="review-flag">{REVIEW_NOTICE}</span>')
 
 
 def plain_text(text: str) -> str:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from volunteerkm.links import absolute_url
 
 from .models import Chapter, GlossaryTerm, Item, KMReport
-from .render import plain_text, render_markdown
+from .render import plain_text, render_markdown, strip_review_marks, tables_under_review
 
 
 def visible_items(request):
@@ -60,7 +60,7 @@ def report_page(request, report_slug):
 
 def chapter_page(request, report_slug, chapter_slug):
     chapter = get_object_or_404(Chapter.objects.select_related("report"), report__slug=report_slug, slug=chapter_slug)
-    items = [(i, plain_text(i.body)) for i in visible_items(request).filter(chapter=chapter)]
+    items = [(i, plain_text(strip_review_marks(i.body))) for i in visible_items(request).filter(chapter=chapter)]
     context = {
         "chapter": chapter,
         "report": chapter.report,
@@ -83,9 +83,10 @@ def item_page(request, report_slug, chapter_slug, item_slug):
         "chapter": item.chapter,
         "report": item.chapter.report,
         "body_html": render_markdown(item.body),
+        "tables_under_review": tables_under_review(item.review),
         "previous": siblings[index - 1] if index > 0 else None,
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
-        **og(item.title, item.body, request),
+        **og(item.title, strip_review_marks(item.body), request),
     }
     return render(request, "knowledge/item.html", context)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats as sps
 
-from assessments.bankflags import FLAG_LABELS, SERIOUS_FLAGS, item_flags
+from assessments.bankflags import DIFFICULTY_NAMES, FLAG_LABELS, SERIOUS_FLAGS, item_flags, proposed_difficulty
 
 GROUP_FRACTION = 0.27  # the upper and lower groups of the upper–lower index D
 
@@ -188,6 +188,20 @@ class ItemStats:
     @property
     def misbehaves(self):
         return any(f in SERIOUS_FLAGS for f in self.flags)
+
+    @property
+    def proposed_difficulty(self):
+        """The difficulty label the facility index proposes (None: too few answers)."""
+        return proposed_difficulty(self.difficulty, self.n)
+
+    @property
+    def proposed_difficulty_label(self):
+        return DIFFICULTY_NAMES.get(self.proposed_difficulty, "")
+
+    @property
+    def difficulty_label(self):
+        """The label the editors gave the version answered."""
+        return DIFFICULTY_NAMES.get(getattr(self.question, "difficulty", None), "")
 
 
 def option_counts(chosen, upper, lower, offered=(), key=None) -> dict:

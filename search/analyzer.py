@@ -43,6 +43,10 @@ class Analyzer:
     """Turns documents and queries into index terms, with the glossary and the thesaurus."""
 
     def __init__(self, glossary=(), synonym_groups=()):
+        # A group is a list of words that find each other, or (words, finds): a query with
+        # one of `words` also finds `finds`, never the reverse (SynonymGroup.expansion).
+        directed = [(list(g[0]), list(g[1])) if isinstance(g, tuple) else (list(g), []) for g in synonym_groups]
+        synonym_groups = [words + finds for words, finds in directed]
         concepts = {}
         abbr_words = set()
         for abbr, full in glossary:
@@ -70,12 +74,12 @@ class Analyzer:
                     self.concept_names.setdefault(key, set()).add(phrase)
         self.synonym_phrases = {}  # token tuple → group indexes
         self.groups = []
-        for words in synonym_groups:
+        for words, finds in directed:
             phrases = [tuple(self.tokens(w)) for w in words]
             phrases = [p for p in phrases if p]
             for p in phrases:
                 self.synonym_phrases.setdefault(p, set()).add(len(self.groups))
-            self.groups.append(phrases)
+            self.groups.append(phrases + [p for p in (tuple(self.tokens(w)) for w in finds) if p and p not in phrases])
         self.thesaurus_words = {t for g in self.groups for p in g for t in p}
         self.concept_phrases = Phrases(self.concept_phrases)
         self.synonym_phrases = Phrases(self.synonym_phrases)

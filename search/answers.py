@@ -3,6 +3,8 @@ answers the question, quoted exactly with a link to its anchor on the item's pag
 when the ranking is not confident or no single passage stands out."""
 from dataclasses import dataclass
 
+from knowledge.render import REVIEW_MARK, REVIEW_NOTICE
+
 from .analysis import search_form
 
 ANSWER_MARGIN = 1.5  # the best hit must score this many times the second
@@ -51,4 +53,6 @@ def find_answer(hits, asked) -> Answer | None:
     best_score, anchor, text = scored[0]
     if best_score <= 0 or (len(scored) > 1 and best_score < PASSAGE_MARGIN * scored[1][0]):
         return None
+    # A passage still awaiting review says so in the reader's words, not the files' marker.
+    text = REVIEW_MARK.sub(f" — {REVIEW_NOTICE}", text)
     return Answer(text=text, item=doc.title, url=f"{doc.url}#{anchor}")

@@ -59,7 +59,7 @@ def documents_for(keys):
 
 def build_index(pause=None) -> SearchIndex:
     glossary = [(t.abbr, t.full) for t in GlossaryTerm.objects.all()]
-    synonyms = [g.word_list() for g in SynonymGroup.objects.all()]
+    synonyms = [g.expansion() for g in SynonymGroup.objects.all()]
     return SearchIndex(documents(), glossary, synonyms, pause=pause)
 
 

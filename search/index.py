@@ -15,6 +15,8 @@ from functools import cached_property
 
 import tantivy
 
+from knowledge.render import strip_review_marks
+
 from .analysis import QUESTION_WORDS, search_form
 from .analyzer import AnalysedQuery, Analyzer, Vocabulary
 from .answers import Answer, find_answer
@@ -238,7 +240,9 @@ class SearchIndex:
         shown = [(score, doc) for score, doc in candidates[:limit]
                  if score >= max(MIN_SCORE, MIN_SHARE_OF_TOP * candidates[0][0])]
         marks = {search_form(h).replace(" ", "") for h in analysed.highlight}
-        results.hits = [Hit(doc=doc, score=round(score, 4), snippet=snippet(doc.body, marks)) for score, doc in shown]
+        # What people read has no review marker (the index keeps the text as the item has it).
+        results.hits = [Hit(doc=doc, score=round(score, 4), snippet=snippet(strip_review_marks(doc.body), marks))
+                        for score, doc in shown]
         results.answer = find_answer(results.hits, asked)
         return results
 

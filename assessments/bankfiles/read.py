@@ -8,8 +8,10 @@
 records, or raises ContentError naming the file and line; it writes nothing.
 """
 import re
+from collections import Counter
 from pathlib import Path
 
+from assessments.bankcheck import parallel_problem
 from assessments.models import KIND_CHOICES, REPORT_SECTION, Question
 from assessments.question_sources import check_source, squash
 from knowledge.contentfiles.read import SLUG
@@ -183,6 +185,16 @@ def _check_forms_against_bank(forms_file: Path, forms, questions):
         if form["parallel_to"] and form["parallel_to"] not in keys:
             raise ContentError(forms_file, form["_line"],
                                f"แบบทดสอบ {form['key']}: parallel_to '{form['parallel_to']}' ไม่พบในไฟล์นี้")
+    sections = {q["key"]: (str(q["item"].chapter.number) if q["item"] else REPORT_SECTION, q["difficulty"])
+                for q in questions}
+    blueprints = {form["key"]: Counter(sections[k] for k in form["questions"]) if form["mode"] == "fixed" else
+                  Counter({(s, None): n for s, n in form["blueprint"].items()}) for form in forms}
+    for form in forms:
+        if form["parallel_to"]:
+            problem = parallel_problem(form["key"], blueprints[form["key"]], form["parallel_to"],
+                                       blueprints[form["parallel_to"]])
+            if problem:
+                raise ContentError(forms_file, form["_line"], problem + " (ฉบับคู่ขนานต้องมีผังข้อสอบเดียวกัน)")
     for form in forms:
         for qkey in form["questions"]:
             if qkey not in published:

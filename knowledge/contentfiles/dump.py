@@ -32,7 +32,8 @@ def km_files() -> dict:
     terms = sorted(GlossaryTerm.objects.all(), key=lambda t: t.abbr)
     if terms:
         files["glossary.yaml"] = dump_yaml([{k: getattr(t, k) for k in GLOSSARY_KEYS} for t in terms])
-    groups = [g.word_list() for g in SynonymGroup.objects.all()]
+    groups = [{"words": g.word_list(), "finds": g.finds_list()} if g.finds_list() else g.word_list()
+              for g in SynonymGroup.objects.all()]
     if groups:
         # One group per line, `- [ชุด, เครื่องแบบ]`: easy to read and to diff.
         files["thesaurus.yaml"] = dump_yaml(groups, inline_scalar_lists=True)

@@ -76,10 +76,10 @@ def load_tree(tree: Tree) -> dict:
         sync(term, {"full": g["full"], "certain": g["certain"], "note": g["note"]})
     prune(GlossaryTerm.objects.exclude(abbr__in=[g["abbr"] for g in tree.glossary]))
 
-    wanted = [", ".join(group) for group in tree.thesaurus]
-    prune(SynonymGroup.objects.exclude(words__in=wanted))
-    existing = set(SynonymGroup.objects.values_list("words", flat=True))
-    for words in wanted:
-        if words not in existing:
-            sync(SynonymGroup(), {"words": words})
+    wanted = [(", ".join(group["words"]), ", ".join(group["finds"])) for group in tree.thesaurus]
+    prune(g for g in SynonymGroup.objects.all() if (g.words, g.finds) not in wanted)
+    existing = set(SynonymGroup.objects.values_list("words", "finds"))
+    for words, finds in wanted:
+        if (words, finds) not in existing:
+            sync(SynonymGroup(), {"words": words, "finds": finds})
     return counts

@@ -110,13 +110,32 @@ def read_glossary(path: Path) -> list:
     return out
 
 
+def _words(value) -> list | None:
+    if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+        return None
+    return [w.strip() for w in value]
+
+
 def read_thesaurus(path: Path) -> list:
+    """Related search terms: `- [a, b, c]` (the words find each other) or
+    `- {words: [a, b], finds: [c]}` (a query with a or b also finds c; c does not find a or b)."""
     out = []
     for n, entry in enumerate(read_yaml_list(path), start=1):
-        group = entry.value
-        if not isinstance(group, list) or len(group) < 2 or not all(isinstance(w, str) and w.strip() for w in group):
-            raise entry.error(f"กลุ่มที่ {n} ต้องเป็นรายการคำอย่างน้อย 2 คำ")
-        out.append([w.strip() for w in group])
+        value = entry.value
+        if isinstance(value, dict):
+            if set(value) != {"words", "finds"}:
+                raise entry.error(f"กลุ่มที่ {n} แบบทางเดียวต้องมี words (คำค้น) และ finds (คำที่ค้นพบด้วย) เท่านั้น")
+            words, finds = _words(value["words"]), _words(value["finds"])
+            if not words or not finds:
+                raise entry.error(f"กลุ่มที่ {n}: words และ finds ต้องเป็นรายการคำอย่างน้อยอย่างละ 1 คำ")
+            if set(words) & set(finds):
+                raise entry.error(f"กลุ่มที่ {n}: คำเดียวกันอยู่ทั้งใน words และ finds")
+            out.append({"words": words, "finds": finds})
+            continue
+        words = _words(value)
+        if not words or len(words) < 2:
+            raise entry.error(f"กลุ่มที่ {n} ต้องเป็นรายการคำอย่างน้อย 2 คำ หรือ {{words: [...], finds: [...]}}")
+        out.append({"words": words, "finds": []})
     return out
 
 
