@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "health_check",  # after volunteerkm, whose health_check/index.html (in Thai) takes precedence
     "privacy",
     "outreach",
+    "workspace",
 ]
 
 MIDDLEWARE = [
