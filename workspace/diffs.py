@@ -2,6 +2,8 @@
 import difflib
 from dataclasses import dataclass, field
 
+from volunteerkm.thai import thai_digits
+
 from .publishing import published_counterparts
 
 
@@ -45,19 +47,21 @@ def draft_diff(draft) -> list:
     parts.append(Part("ชื่อเรื่อง KM", line_diff(old_title, draft.title), new=not draft.report_id))
     for key, title, section, body in draft.field_rows():
         if body.strip() or key in fields:
-            parts.append(Part(f"{section}. {title}", line_diff(fields.get(key, ""), body), new=key not in fields))
+            parts.append(Part(f"{thai_digits(section)}. {title}", line_diff(fields.get(key, ""), body),
+                              new=key not in fields))
     seen = set()
     for chapter in draft.chapters.prefetch_related("items"):
         old_chapter = chapters.get(chapter.slug)
-        parts.append(Part(f"หมวดที่ {chapter.number}: ชื่อและสรุป",
+        parts.append(Part(f"หมวดที่ {thai_digits(chapter.number)}: ชื่อและสรุป",
                           line_diff(f"{old_chapter.title}\n{old_chapter.summary}" if old_chapter else "",
                                     f"{chapter.title}\n{chapter.summary}"), new=old_chapter is None))
         for item in chapter.items.all():
             old = items.get((chapter.slug, item.slug))
             seen.add((chapter.slug, item.slug))
             old_text = f"# {old.title}\n\n{old.body}" if old else ""
-            parts.append(Part(f"หมวดที่ {chapter.number} เรื่องที่ {item.order}: {item.title}",
-                              line_diff(old_text, f"# {item.title}\n\n{item.body}"), new=old is None))
+            where = f"หมวดที่ {thai_digits(chapter.number)} เรื่องที่ {thai_digits(item.order)}"
+            parts.append(Part(f"{where}: {item.title}", line_diff(old_text, f"# {item.title}\n\n{item.body}"),
+                              new=old is None))
     for key, old in items.items():
         if key not in seen:
             parts.append(Part(f"ลบออก: {old.title}", line_diff(old.body, ""), removed=True))

@@ -29,8 +29,8 @@ MARKDOWN = forms.Textarea(attrs={"rows": 5})
 class ThaiDateField(forms.DateField):
     """A date typed as วัน/เดือน/ปี พ.ศ. (e.g. 31/12/2569, Thai digits too); shown the same way."""
 
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "วว/ดด/ปปปป เช่น 31/3/2570"})
-    default_error_messages = {"invalid": "กรุณาพิมพ์วันที่เป็น วัน/เดือน/ปี พ.ศ. เช่น 31/3/2570"}
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "วว/ดด/ปปปป"})
+    default_error_messages = {"invalid": "กรุณาพิมพ์วันที่เป็น วัน/เดือน/ปี พ.ศ. เช่น ๓๑/๓/๒๕๗๐"}
 
     def prepare_value(self, value):
         if isinstance(value, date):
@@ -85,7 +85,8 @@ class ChapterForm(forms.ModelForm):
 
 class ItemForm(forms.ModelForm):
     review_by = ThaiDateField(label="ทบทวนภายใน (วัน/เดือน/ปี พ.ศ.)", required=False,
-                              help_text="เว้นว่างได้ เมื่อเลยวันนี้ เรื่องนี้จะขึ้นในรายการที่ต้องทบทวน")
+                              help_text="เช่น ๓๑/๓/๒๕๗๐ (เลขไทยหรือเลขอารบิกก็ได้) เว้นว่างได้ "
+                              "เมื่อเลยวันนี้ เรื่องนี้จะขึ้นในรายการที่ต้องทบทวน")
 
     class Meta:
         model = DraftItem

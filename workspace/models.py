@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Unit
 from knowledge.models import FIELD_KEYS, KMReport
+from volunteerkm.thai import thai_digits
 
 DRAFT, SUBMITTED, RETURNED, APPROVED, PUBLISHED = "draft", "submitted", "returned", "approved", "published"
 STATUS_CHOICES = [
@@ -91,7 +92,7 @@ class DraftChapter(models.Model):
         constraints = [models.UniqueConstraint(fields=["draft", "number"], name="unique_draft_chapter_number")]
 
     def __str__(self):
-        return f"หมวดที่ {self.number} {self.title}"
+        return f"หมวดที่ {thai_digits(self.number)} {self.title}"
 
     @property
     def slug(self):
