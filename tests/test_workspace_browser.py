@@ -197,7 +197,7 @@ def test_a_unit_writes_reviews_and_publishes_its_km(km_team, live_server_url, br
 
     # The administrators' view of every unit.
     admin.go("/workspace/pipeline/")
-    assert km_team.name in admin.main()
+    assert km_team.short_name in admin.main()
     look_at(admin, "workspace-pipeline")
 
     # The executive approves and publishes.

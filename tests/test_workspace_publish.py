@@ -219,3 +219,37 @@ def test_a_km_without_items_cannot_be_submitted(team):
     assert "ต้องมีเรื่องความรู้อย่างน้อยหนึ่งเรื่อง" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == DRAFT
+
+
+def test_reordering_keeps_each_published_items_page_and_history(team):
+    unit, editor, reviewer = team
+    draft = create_km(editor, unit)
+
+    def publish_round():
+        editor.post(f"/workspace/{draft.pk}/submit/")
+        reviewer.post(f"/workspace/{draft.pk}/review/", {"decision": "approve"})
+        reviewer.post(f"/workspace/{draft.pk}/publish/")
+        draft.refresh_from_db()
+        assert draft.status == PUBLISHED
+
+    publish_round()
+    first = Item.objects.get(chapter__report=draft.report, title="เริ่มตั้งธนาคารขยะ")
+    url = first.get_absolute_url()
+    a = DraftItem.objects.get(chapter__draft=draft, order=1)
+    b = DraftItem.objects.get(chapter__draft=draft, order=2)
+    # Swap the two: the second moves out of the way first, as an editor would.
+    for item, order in ((b, 3), (a, 2), (b, 1)):
+        response = editor.post(f"/workspace/{draft.pk}/items/{item.pk}/", {
+            "chapter": item.chapter_id, "order": order, "title": item.title, "body": item.body})
+        assert response.status_code == 302, response.content.decode()[:300]
+    publish_round()
+    first.refresh_from_db()
+    assert first.order == 2 and first.get_absolute_url() == url and first.history.count() == 2
+    assert Client().get(url).status_code == 200
+
+    # A new item never takes over the page of one that was removed.
+    editor.post(f"/workspace/{draft.pk}/items/{b.pk}/delete/")
+    editor.post(f"/workspace/{draft.pk}/items/new/", {"chapter": a.chapter_id, "order": 3, "title": "เรื่องใหม่",
+                                                      "body": "เนื้อหาใหม่"})
+    new = DraftItem.objects.get(chapter__draft=draft, title="เรื่องใหม่")
+    assert new.slug not in {a.slug, b.slug}

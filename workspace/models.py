@@ -12,7 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Unit
-from knowledge.models import FIELD_KEYS, KMReport
+from knowledge.models import FIELD_KEYS, Item, KMReport
 from volunteerkm.thai import thai_digits
 
 DRAFT, SUBMITTED, RETURNED, APPROVED, PUBLISHED = "draft", "submitted", "returned", "approved", "published"
@@ -81,6 +81,8 @@ class Draft(models.Model):
 class DraftChapter(models.Model):
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="chapters", verbose_name="KM")
     number = models.PositiveSmallIntegerField("หมวดที่")
+    # The published chapter's address, given once and kept when the chapter is renumbered.
+    slug = models.SlugField("รหัส", blank=True)
     title = models.CharField("ชื่อหมวด", max_length=300)
     summary = models.TextField("สรุป (Markdown)", blank=True)
     history = HistoricalRecords()
@@ -94,14 +96,29 @@ class DraftChapter(models.Model):
     def __str__(self):
         return f"หมวดที่ {thai_digits(self.number)} {self.title}"
 
-    @property
-    def slug(self):
-        return f"chapter-{self.number}"
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = _free_slug("chapter", DraftChapter.objects.filter(draft_id=self.draft_id))
+        super().save(*args, **kwargs)
+
+
+def _free_slug(prefix, siblings, published=None):
+    """The first of prefix-1, prefix-2 … that no sibling (nor published record) has."""
+    taken = set(siblings.values_list("slug", flat=True))
+    if published is not None:
+        taken |= set(published.values_list("slug", flat=True))
+    n = 1
+    while f"{prefix}-{n}" in taken:
+        n += 1
+    return f"{prefix}-{n}"
 
 
 class DraftItem(models.Model):
     chapter = models.ForeignKey(DraftChapter, on_delete=models.CASCADE, related_name="items", verbose_name="หมวด")
     order = models.PositiveSmallIntegerField("ลำดับ")
+    # The published item's address, given once (unique in the KM, so an item may move to
+    # another chapter) and kept when the item is reordered.
+    slug = models.SlugField("รหัส", blank=True)
     title = models.CharField("ชื่อเรื่อง", max_length=300)
     body = models.TextField("เนื้อหา (Markdown)")
     review_by = models.DateField("ทบทวนภายใน", null=True, blank=True,
@@ -118,9 +135,13 @@ class DraftItem(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def slug(self):
-        return f"item-{self.order}"
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            draft = self.chapter.draft
+            # Nor one the published KM still has: a new item never takes over a removed one's page.
+            published = Item.objects.filter(chapter__report_id=draft.report_id) if draft.report_id else None
+            self.slug = _free_slug("item", DraftItem.objects.filter(chapter__draft=draft), published)
+        super().save(*args, **kwargs)
 
 
 class Transition(models.Model):
