@@ -3,10 +3,12 @@ until its executive approves it and it is published; publishing writes the knowl
 one transaction, as revisions with their reason and through the search change log; a new round
 of edits on a published KM leaves the public version as it was until that round is published;
 every step is recorded (who, when, comment) with an audit event; the reviewer sees the diff."""
+import io
 from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import AuditEvent, Membership, Unit
@@ -15,6 +17,8 @@ from search.engine import search
 from search.models import IndexChange
 from workspace.forms import ThaiDateField
 from workspace.models import APPROVED, DRAFT, PUBLISHED, RETURNED, SUBMITTED, Draft, DraftItem
+
+from .helpers import CONTENT
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +257,20 @@ def test_reordering_keeps_each_published_items_page_and_history(team):
                                                       "body": "เนื้อหาใหม่"})
     new = DraftItem.objects.get(chapter__draft=draft, title="เรื่องใหม่")
     assert new.slug not in {a.slug, b.slug}
+
+
+def test_loading_the_content_files_keeps_what_the_workspace_published(team):
+    unit, editor, reviewer = team
+    draft = create_km(editor, unit)
+    editor.post(f"/workspace/{draft.pk}/submit/")
+    reviewer.post(f"/workspace/{draft.pk}/review/", {"decision": "approve"})
+    reviewer.post(f"/workspace/{draft.pk}/publish/")
+    draft.refresh_from_db()
+    assert draft.report.in_workspace
+
+    out = io.StringIO()
+    call_command("loadkm", str(CONTENT), stdout=out)  # as `make run` does at every start
+    assert "คงไว้ตามเดิม: รายงาน 1 เรื่องที่ดูแลในพื้นที่ทำงาน KM" in out.getvalue()
+    assert KMReport.objects.filter(pk=draft.report_id).exists()
+    assert Item.objects.filter(chapter__report_id=draft.report_id).count() == 2
+    assert KMReport.objects.filter(slug="regulation-2564").exists()

@@ -25,7 +25,8 @@ def publish(draft, actor):
     """Write `draft` into the knowledge tables and mark it published; returns the KMReport."""
     workflow.move(draft, "publish", actor)  # refuses unless approved; rolled back with the rest on error
     report = draft.report or KMReport.objects.filter(slug=draft.slug).first() or KMReport(slug=draft.slug)
-    save_if_changed(report, {"title": draft.title, "project": draft.project, "unit": draft.unit.name}, REASON)
+    save_if_changed(report, {"title": draft.title, "project": draft.project, "unit": draft.unit.name,
+                             "in_workspace": True}, REASON)
 
     written = []
     for key, title, section, body in draft.field_rows():
