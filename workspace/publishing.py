@@ -32,8 +32,10 @@ def publish(draft, actor):
     for key, title, section, body in draft.field_rows():
         if not body.strip():
             continue
-        field = ReportField.objects.filter(report=report, key=key).first() or ReportField(report=report, key=key)
-        save_if_changed(field, {"title": title, "section": section, "body": body}, REASON)
+        field = ReportField.objects.filter(report=report, key=key).first()
+        # A field keeps the heading it was published with (the seed KM words some at length).
+        field = field or ReportField(report=report, key=key, title=title)
+        save_if_changed(field, {"section": section, "body": body}, REASON)
         written.append(key)
     _prune(report.fields.exclude(key__in=written))
 
