@@ -80,3 +80,26 @@ def test_adopting_twice_or_an_unknown_report_says_why(division):
         call_command("adoptkm", "no-such-km", "dvcs")
     with pytest.raises(CommandError, match="ไม่พบหน่วยงาน"):
         call_command("adoptkm", "regulation-2564", "no-such-unit")
+
+
+def test_what_readers_said_about_an_item_is_its_review_queue(division):
+    from search.models import QueryResolution, SearchClick, SearchFeedback, SearchQuery
+
+    unit, editor, _ = division
+    public = Item.objects.get(chapter__report__slug="regulation-2564", slug="dress")
+    other = Item.objects.filter(chapter__report__slug="regulation-2564").exclude(pk=public.pk).first()
+    asked = SearchQuery.objects.create(q="ใส่ชุดอะไรไปงานศพ", normalized="ใส่ชุดอะไรไปงานศพ", result_count=3)
+    SearchClick.objects.create(query=asked, url=public.get_absolute_url() + "#p2", rank=1)
+    SearchFeedback.objects.create(query=asked, helpful=False, comment="ไม่บอกว่างานศพต้องใส่สีอะไร")
+    elsewhere = SearchQuery.objects.create(q="เบี้ยเลี้ยง", normalized="เบี้ยเลี้ยง", result_count=2)
+    SearchClick.objects.create(query=elsewhere, url=other.get_absolute_url(), rank=1)
+    SearchFeedback.objects.create(query=elsewhere, helpful=False, comment="ความเห็นของเรื่องอื่น")
+    QueryResolution.objects.create(normalized="ชุดปกติขาวใส่เมื่อไร", action=QueryResolution.ATTACHED, item=public)
+
+    draft = adopt_seed()
+    dress = DraftItem.objects.get(chapter__draft=draft, slug="dress")
+    page = editor.get(f"/workspace/{draft.pk}/items/{dress.pk}/").content.decode()
+    assert "เสียงจากผู้อ่านเรื่องนี้" in page
+    assert "ไม่บอกว่างานศพต้องใส่สีอะไร" in page and "ใส่ชุดอะไรไปงานศพ" in page
+    assert "ชุดปกติขาวใส่เมื่อไร" in page
+    assert "ความเห็นของเรื่องอื่น" not in page

@@ -16,6 +16,7 @@ from knowledge.render import render_markdown
 
 from . import access, workflow
 from .diffs import draft_diff
+from .feedback import published_item, reader_voice
 from .forms import ChapterForm, DraftForm, ItemForm, ReviewForm
 from .models import APPROVED, DRAFT, PUBLISHED, RETURNED, SUBMITTED, Draft, DraftChapter, DraftItem
 from .publishing import publish as publish_draft
@@ -178,8 +179,9 @@ def item_form(request, pk, item_pk=None):
             return redirect(draft)
     elif item is not None:
         preview = render_markdown(item.body)
+    voice = reader_voice(published_item(item)) if item else None
     return render(request, "workspace/item_form.html", {"form": form, "draft": draft, "item": item,
-                                                        "preview": preview})
+                                                        "preview": preview, "voice": voice})
 
 
 @login_required
