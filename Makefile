@@ -24,6 +24,7 @@ run: install
 	$(BIN)/volunteerkm loadquestions content/questions
 	$(BIN)/volunteerkm collectstatic --noinput -v0
 	$(BIN)/volunteerkm schedule_retention
+	$(BIN)/volunteerkm schedule_review_reminders
 	$(BIN)/volunteerkm db_worker --no-reload --queue-name '*' -v1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn volunteerkm.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -

@@ -242,6 +242,17 @@ KM_MAIN_REPORT = os.environ.get("KM_MAIN_REPORT", "regulation-2564")
 # worker (`volunteerkm db_worker --queue-name '*'`, started by `make run`) runs what the web processes enqueue.
 # News to LINE followers has a queue of its own ("line"): LINE's limits and retries never hold
 # back a trainer's export, and a worker may be given to each.
+# E-mail (the KM workspace's review reminders to each unit's KM team): through the SMTP server
+# EMAIL_HOST when one is set, otherwise written to the task worker's output.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "คลังความรู้ อพม. <km@localhost>")
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "line"]}}
 
 # The LINE Official Account (outreach/line/). Without both the secret and the token the

@@ -123,6 +123,7 @@ class DraftItem(models.Model):
     body = models.TextField("เนื้อหา (Markdown)")
     review_by = models.DateField("ทบทวนภายใน", null=True, blank=True,
                                  help_text="วันที่ควรทบทวนเนื้อหาเรื่องนี้อีกครั้ง")
+    reminded_at = models.DateTimeField("เตือนให้ทบทวนล่าสุด", null=True, blank=True, editable=False)
     updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
     history = HistoricalRecords()
 

@@ -172,6 +172,8 @@ def item_form(request, pk, item_pk=None):
         else:
             with transaction.atomic():
                 saved = form.save(commit=False)
+                if "review_by" in form.changed_data:
+                    saved.reminded_at = None  # a new date: remind again once it passes
                 saved._change_reason = "แก้ไขเรื่องความรู้" if item else "เพิ่มเรื่องความรู้"
                 saved.save()
                 _changed(draft, request.user)
