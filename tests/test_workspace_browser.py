@@ -50,6 +50,8 @@ def km_team(orm_beside_playwright, live_server_url, django_db_blocker):
     yield unit
     with django_db_blocker.unblock():
         for draft in Draft.objects.filter(unit=unit):
+            for attachment in draft.attachments.all():
+                attachment.file.delete(save=False)
             if draft.report_id:
                 KMReport.objects.filter(pk=draft.report_id).delete()
             draft.delete()
@@ -155,6 +157,10 @@ def test_a_unit_writes_reviews_and_publishes_its_km(km_team, live_server_url, br
             look_at(editor, "workspace-item")
         page.click("main button[name=save]")
         assert f"บันทึกเรื่อง “{title}” แล้ว" in editor.main()
+    page.set_input_files("input[name=file]", files=[{"name": "อินโฟกราฟิกธนาคารขยะ.png", "mimeType": "image/png",
+                                                     "buffer": b"\x89PNG\r\n\x1a\n" + bytes(64)}])
+    page.click("main button:has-text('แนบไฟล์')")
+    assert "แนบ “อินโฟกราฟิกธนาคารขยะ.png” แล้ว" in editor.main()
     look_at(editor, "workspace-draft")
     page.click("main a:has-text('แก้ไขหมวด')")
     look_at(editor, "workspace-chapter")

@@ -193,6 +193,8 @@ USE_TZ = True
 # Generated files kept between requests (share cards, posters, the booklet), through
 # Django's storage API so that production may put them in object storage.
 MEDIA_ROOT = VAR_DIR / "media"
+# The largest source document (PDF, infographic) a KM team may attach in the workspace.
+WORKSPACE_MAX_UPLOAD_MB = int(os.environ.get("WORKSPACE_MAX_UPLOAD_MB", "20"))
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -2,6 +2,7 @@ import re
 from datetime import date
 
 from django import forms
+from django.conf import settings
 
 from knowledge.models import FIELD_KEYS
 from volunteerkm.thai import BE_OFFSET, fold_digits, thai_digits
@@ -120,3 +121,40 @@ class ReviewForm(forms.Form):
         if data.get("decision") == "return" and not data.get("comment", "").strip():
             self.add_error("comment", "กรุณาเขียนความเห็นว่าต้องแก้ไขอะไร ก่อนส่งกลับ")
         return data
+
+
+# What a source document may be: the first bytes must say so, whatever the file's name says.
+ATTACHMENT_TYPES = [
+    ("application/pdf", (b"%PDF-",)),
+    ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ("image/jpeg", (b"\xff\xd8\xff",)),
+    ("image/webp", (b"RIFF",)),
+]
+
+
+def sniff(head: bytes) -> str | None:
+    for content_type, signatures in ATTACHMENT_TYPES:
+        if any(head.startswith(s) for s in signatures):
+            if content_type == "image/webp" and head[8:12] != b"WEBP":
+                continue
+            return content_type
+    return None
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label="แนบเอกสารต้นฉบับ (PDF หรือภาพ PNG, JPEG, WebP)",
+                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.webp"}),
+                           error_messages={"required": "กรุณาเลือกไฟล์", "empty": "ไฟล์นี้ว่างเปล่า"})
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.WORKSPACE_MAX_UPLOAD_MB
+        if upload.size > limit * 1024 * 1024:
+            raise forms.ValidationError(f"ไฟล์ใหญ่เกิน {thai_digits(limit)} เมกะไบต์")
+        head = upload.read(16)
+        upload.seek(0)
+        content_type = sniff(head)
+        if content_type is None:
+            raise forms.ValidationError("แนบได้เฉพาะไฟล์ PDF หรือภาพ PNG, JPEG, WebP")
+        upload.sniffed_type = content_type
+        return upload

@@ -5,6 +5,8 @@ read only those, so nobody outside the unit's KM team and reviewers sees a draft
 an approved draft writes it into the knowledge tables (workspace/publishing.py); a later
 round of edits starts from the same draft while the public keeps the published version.
 """
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -163,3 +165,36 @@ class Transition(models.Model):
 
     def __str__(self):
         return f"{self.draft} · {self.get_to_status_display()}"
+
+
+def _attachment_path(instance, filename):
+    # Stored under a name of our own; the name people gave the file is kept in `name`.
+    return f"workspace/{instance.draft_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A source document of a KM (the original PDF, an infographic), kept through Django's
+    storage API (a deployment may use object storage); only the unit's team, its executive
+    and the division's KM administrators can open it."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="attachments", verbose_name="KM")
+    file = models.FileField("ไฟล์", upload_to=_attachment_path)
+    name = models.CharField("ชื่อไฟล์", max_length=200)
+    content_type = models.CharField("ชนิดไฟล์", max_length=50)
+    size = models.PositiveIntegerField("ขนาด (ไบต์)")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                                    verbose_name="ผู้แนบ")
+    uploaded_at = models.DateTimeField("แนบเมื่อ", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "เอกสารต้นฉบับ"
+        verbose_name_plural = "เอกสารต้นฉบับ"
+        ordering = ["draft", "uploaded_at"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def extension(self):
+        return {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}.get(
+            self.content_type, "")

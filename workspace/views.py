@@ -1,11 +1,12 @@
 """The KM teams' pages: home, new KM, edit KM / chapter / item (with preview), submit, review
 (diff, return with comment or approve), publish, and the division's pipeline of every unit."""
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -17,8 +18,8 @@ from knowledge.render import render_markdown
 from . import access, workflow
 from .diffs import draft_diff
 from .feedback import published_item, reader_voice
-from .forms import ChapterForm, DraftForm, ItemForm, ReviewForm
-from .models import APPROVED, DRAFT, PUBLISHED, RETURNED, SUBMITTED, Draft, DraftChapter, DraftItem
+from .forms import AttachmentForm, ChapterForm, DraftForm, ItemForm, ReviewForm
+from .models import APPROVED, DRAFT, PUBLISHED, RETURNED, SUBMITTED, Attachment, Draft, DraftChapter, DraftItem
 from .publishing import publish as publish_draft
 
 MAX_PREVIEW = 100_000
@@ -109,7 +110,57 @@ def draft_page(request, pk):
         "last_return": draft.transitions.filter(to_status=RETURNED).order_by("-at").first()
         if draft.status == RETURNED else None,
         "today": timezone.localdate(),
+        "attachments": draft.attachments.all(),
+        "attachment_form": AttachmentForm() if access.can_edit(request.user, draft) else None,
+        "max_upload": settings.WORKSPACE_MAX_UPLOAD_MB,
     })
+
+
+@login_required
+@require_POST
+def attach(request, pk):
+    """A source document of the KM; the type is read from the file itself and the size checked."""
+    draft = _draft(request, pk)
+    if not access.can_edit(request.user, draft):
+        raise PermissionDenied("เฉพาะทีม KM ของหน่วยงานนี้เท่านั้นที่แนบเอกสารได้")
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "แนบไม่สำเร็จ: " + " ".join(form.errors["file"]))
+        return redirect(draft)
+    upload = form.cleaned_data["file"]
+    with transaction.atomic():
+        attachment = Attachment(draft=draft, name=upload.name[:200], content_type=upload.sniffed_type,
+                                size=upload.size, uploaded_by=request.user)
+        attachment.file.save("upload", upload, save=False)
+        attachment.save()
+        audit("km.attach", actor=request.user, unit=draft.unit, target=draft, name=attachment.name,
+              size=attachment.size)
+    messages.success(request, f"แนบ “{attachment.name}” แล้ว")
+    return redirect(draft)
+
+
+@login_required
+def attachment(request, pk, attachment_pk):
+    draft = _draft(request, pk)
+    found = get_object_or_404(Attachment, pk=attachment_pk, draft=draft)
+    # Images open in the browser; a PDF is downloaded (its type was read from its first bytes).
+    return FileResponse(found.file.open("rb"), content_type=found.content_type,
+                        as_attachment=found.content_type == "application/pdf", filename=found.name)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk, attachment_pk):
+    draft = _draft(request, pk)
+    if not access.can_edit(request.user, draft):
+        raise PermissionDenied("เฉพาะทีม KM ของหน่วยงานนี้เท่านั้นที่ลบเอกสารได้")
+    found = get_object_or_404(Attachment, pk=attachment_pk, draft=draft)
+    with transaction.atomic():
+        found.delete()
+        audit("km.detach", actor=request.user, unit=draft.unit, target=draft, name=found.name)
+        transaction.on_commit(lambda: found.file.storage.delete(found.file.name))
+    messages.success(request, f"ลบ “{found.name}” แล้ว")
+    return redirect(draft)
 
 
 @login_required
