@@ -209,3 +209,13 @@ def test_only_km_administrators_see_every_units_pipeline(world, who, wanted):
     if wanted == 200:
         html = response.content.decode()
         assert "พมจ.ทดสอบเอ" in html and "พมจ.ทดสอบบี" in html
+
+
+def test_a_chapter_that_is_not_a_number_or_not_this_kms_is_ignored(world):
+    draft = draft_of(world, "a", DRAFT)
+    other = draft_of(world, "b", DRAFT)
+    editor = world["clients"]["editor_a"]
+    for wanted in ("abc", "", str(other.chapters.get().pk), "99999999999999999999"):
+        response = editor.get(f"/workspace/{draft.pk}/items/new/", {"chapter": wanted})
+        assert response.status_code == 200
+        assert "หมวดทดสอบ" in response.content.decode()

@@ -210,7 +210,8 @@ def item_form(request, pk, item_pk=None):
     without saving (and without JavaScript); with JavaScript the preview follows the typing."""
     draft = _editable_draft(request, pk)
     item = get_object_or_404(DraftItem, pk=item_pk, chapter__draft=draft) if item_pk else None
-    chapter = draft.chapters.filter(pk=request.GET.get("chapter")).first() if request.GET.get("chapter") else None
+    wanted = request.GET.get("chapter", "")
+    chapter = draft.chapters.filter(pk=int(wanted)).first() if wanted.isdigit() and len(wanted) < 10 else None
     chapter = chapter or (item.chapter if item else draft.chapters.first())
     initial = {}
     if item is None and chapter is not None:
