@@ -225,6 +225,10 @@ def test_a_unit_writes_reviews_and_publishes_its_km(km_team, live_server_url, br
     assert TITLE in visitor.main()
     visitor.go(f"/search/?q={WORD}")
     assert ITEM_1 in visitor.main()
+    visitor.page.select_option("select[name=km]", label=f"{TITLE} ({km_team.name})")
+    visitor.page.click("main button:has-text('ค้นหา')")
+    assert "km=pmj-ws-nan-" in visitor.page.url and ITEM_1 in visitor.main()
+    look_at(visitor, "search-within-one-km")
     visitor.page.click(f"main a:has-text('{ITEM_1}')")
     assert "ศาลาหมู่บ้าน" in visitor.main()
 

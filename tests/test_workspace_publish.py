@@ -4,7 +4,9 @@ one transaction, as revisions with their reason and through the search change lo
 of edits on a published KM leaves the public version as it was until that round is published;
 every step is recorded (who, when, comment) with an audit event; the reviewer sees the diff."""
 import io
+import re
 from datetime import date, timedelta
+from urllib.parse import unquote
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -274,3 +276,28 @@ def test_loading_the_content_files_keeps_what_the_workspace_published(team):
     assert KMReport.objects.filter(pk=draft.report_id).exists()
     assert Item.objects.filter(chapter__report_id=draft.report_id).count() == 2
     assert KMReport.objects.filter(slug="regulation-2564").exists()
+
+
+def test_search_covers_every_km_and_can_keep_to_one(team):
+    unit, editor, reviewer = team
+    plain = Client().get("/search/", {"q": WORD}).content.decode()
+    assert 'name="km"' not in plain  # one KM only: nothing to choose
+    draft = create_km(editor, unit)
+    editor.post(f"/workspace/{draft.pk}/submit/")
+    reviewer.post(f"/workspace/{draft.pk}/review/", {"decision": "approve"})
+    reviewer.post(f"/workspace/{draft.pk}/publish/")
+    draft.refresh_from_db()
+    new_km = draft.report.get_absolute_url()
+
+    def result_links(**params):
+        html = Client().get("/search/", params).content.decode()
+        return html, {unquote(u) for u in re.findall(r'to=([^"&]+)', html)}
+
+    html, links = result_links(q="ชาวบ้าน")  # in both KMs
+    assert 'name="km"' in html and f'value="{draft.report.slug}"' in html
+    assert any(u.startswith(new_km) for u in links) and any(u.startswith("/km/regulation-2564/") for u in links)
+    html, links = result_links(q="ชาวบ้าน", km=draft.report.slug)
+    assert links and all(u.startswith(new_km) for u in links)
+    assert f'<option value="{draft.report.slug}" selected>' in html
+    html, links = result_links(q="ชาวบ้าน", km="regulation-2564")
+    assert links and not any(u.startswith(new_km) for u in links)
