@@ -86,6 +86,7 @@ def chapter_page(request, report_slug, chapter_slug):
         "report": chapter.report,
         "summary_html": render_markdown(chapter.summary),
         "items": items,
+        "other_km": chapter.report != KMReport.objects.main(),
         **og(str(chapter), chapter.summary or chapter.title, request),
     }
     return render(request, "knowledge/chapter.html", context)
@@ -103,6 +104,7 @@ def item_page(request, report_slug, chapter_slug, item_slug):
         "chapter": item.chapter,
         "report": item.chapter.report,
         "body_html": render_markdown(item.body),
+        "other_km": item.chapter.report != KMReport.objects.main(),
         "previous": siblings[index - 1] if index > 0 else None,
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
         **og(item.title, item.body, request),

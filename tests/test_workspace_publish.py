@@ -301,3 +301,18 @@ def test_search_covers_every_km_and_can_keep_to_one(team):
     assert f'<option value="{draft.report.slug}" selected>' in html
     html, links = result_links(q="ชาวบ้าน", km="regulation-2564")
     assert links and not any(u.startswith(new_km) for u in links)
+
+
+def test_a_published_kms_pages_lead_back_to_it(team):
+    unit, editor, reviewer = team
+    draft = create_km(editor, unit)
+    editor.post(f"/workspace/{draft.pk}/submit/")
+    reviewer.post(f"/workspace/{draft.pk}/review/", {"decision": "approve"})
+    reviewer.post(f"/workspace/{draft.pk}/publish/")
+    draft.refresh_from_db()
+    item = Item.objects.filter(chapter__report=draft.report).first()
+    crumb = f'<a href="{draft.report.get_absolute_url()}">{draft.report.title}</a>'
+    assert crumb in Client().get(item.get_absolute_url()).content.decode()
+    assert crumb in Client().get(item.chapter.get_absolute_url()).content.decode()
+    seed_item = Item.objects.filter(chapter__report__slug="regulation-2564").first()
+    assert "/km/regulation-2564/\"" not in Client().get(seed_item.get_absolute_url()).content.decode()
