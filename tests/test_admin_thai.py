@@ -15,6 +15,7 @@ def test_an_items_history_and_the_saved_message_are_in_thai(editor_client):
     history = editor_client.get(f"/admin/knowledge/item/{item.pk}/history/").content.decode()
     assert "ประวัติการแก้ไข" in history and "แก้ไขโดย" in history and "เหตุผลที่แก้ไข" in history
     assert not [word for word in ENGLISH if word in history]
+    assert "พ.ศ. ๒๕" in history  # revision dates in the Buddhist Era
 
     form = editor_client.get(f"/admin/knowledge/item/{item.pk}/change/")
     data = {k: v for k, v in form.context["adminform"].form.initial.items() if v is not None}

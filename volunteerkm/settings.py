@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Before simple_history: its history list is drawn by volunteerkm/templates (dates in พ.ศ.).
+    "volunteerkm",
     "simple_history",
     "django_htmx",
     # django-ninja serves the API docs (Swagger UI) from its own static files, not a CDN.
@@ -50,7 +52,6 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "django_tasks",
     "django_tasks_db",
-    "volunteerkm",
     "accounts",
     "knowledge",
     "search",
