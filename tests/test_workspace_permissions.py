@@ -219,3 +219,22 @@ def test_a_chapter_that_is_not_a_number_or_not_this_kms_is_ignored(world):
         response = editor.get(f"/workspace/{draft.pk}/items/new/", {"chapter": wanted})
         assert response.status_code == 200
         assert "หมวดทดสอบ" in response.content.decode()
+
+
+@pytest.mark.parametrize(("who", "wanted"), [
+    ("editor_a", 302), ("reviewer_a", 403), ("admin", 403), ("editor_b", 404), ("anonymous", "login"),
+])
+def test_only_the_team_throws_away_a_km_never_published(world, who, wanted):
+    draft = draft_of(world, "a", DRAFT)
+    expect(world["clients"][who].post(f"/workspace/{draft.pk}/delete/"), wanted)
+    assert Draft.objects.filter(pk=draft.pk).exists() is (wanted != 302)
+    assert AuditEvent.objects.filter(action="km.delete").exists() is (wanted == 302)
+
+
+def test_a_published_km_is_not_thrown_away(world):
+    draft = draft_of(world, "a", APPROVED)
+    world["clients"]["reviewer_a"].post(f"/workspace/{draft.pk}/publish/")
+    draft.refresh_from_db()
+    assert draft.status == PUBLISHED
+    assert world["clients"]["editor_a"].post(f"/workspace/{draft.pk}/delete/").status_code == 403
+    assert Draft.objects.filter(pk=draft.pk).exists()

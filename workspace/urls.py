@@ -10,6 +10,7 @@ urlpatterns = [
     path("preview/", views.preview, name="preview"),
     path("<int:pk>/", views.draft_page, name="draft"),
     path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/delete/", views.delete, name="delete"),
     path("<int:pk>/chapters/new/", views.chapter_form, name="chapter_new"),
     path("<int:pk>/chapters/<int:chapter_pk>/", views.chapter_form, name="chapter_edit"),
     path("<int:pk>/items/new/", views.item_form, name="item_new"),

@@ -182,6 +182,24 @@ def edit(request, pk):
 
 
 @login_required
+@require_POST
+def delete(request, pk):
+    """A KM that was never published may be thrown away by its team (its files with it)."""
+    draft = _editable_draft(request, pk)
+    if draft.report_id:
+        raise PermissionDenied("KM ที่เผยแพร่แล้วลบจากพื้นที่ทำงานไม่ได้")
+    files = [a.file.name for a in draft.attachments.all()]
+    with transaction.atomic():
+        audit("km.delete", actor=request.user, unit=draft.unit, target=draft, title=draft.title)
+        draft._change_reason = "ลบ KM ฉบับร่าง"
+        draft.delete()
+        storage = Attachment._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+    messages.success(request, f"ลบ KM “{draft.title}” แล้ว")
+    return redirect("workspace:home")
+
+
+@login_required
 @never_cache
 def chapter_form(request, pk, chapter_pk=None):
     draft = _editable_draft(request, pk)
