@@ -103,3 +103,5 @@ def test_what_readers_said_about_an_item_is_its_review_queue(division):
     assert "ไม่บอกว่างานศพต้องใส่สีอะไร" in page and "ใส่ชุดอะไรไปงานศพ" in page
     assert "ชุดปกติขาวใส่เมื่อไร" in page
     assert "ความเห็นของเรื่องอื่น" not in page
+    km_page = editor.get(f"/workspace/{draft.pk}/").content.decode()
+    assert km_page.count("เสียงจากผู้อ่าน") == 2  # the two items readers spoke of, and no other

@@ -34,3 +34,15 @@ def reader_voice(item) -> Voice:
     unhelpful = (SearchFeedback.objects.filter(helpful=False, query__clicks__url__startswith=url)
                  .select_related("query").distinct().order_by("-created_at"))
     return Voice(list(attached[:SHOWN]), list(unhelpful[:SHOWN]))
+
+
+def voice_counts(draft) -> dict:
+    """{DraftItem pk: how many things readers said about its published item}, for the KM's page."""
+    if not draft.report_id:
+        return {}
+    counts = {}
+    for item in draft.items():
+        voice = reader_voice(published_item(item))
+        if voice:
+            counts[item.pk] = len(voice.attached) + len(voice.unhelpful)
+    return counts

@@ -17,7 +17,7 @@ from knowledge.render import render_markdown
 
 from . import access, workflow
 from .diffs import draft_diff
-from .feedback import published_item, reader_voice
+from .feedback import published_item, reader_voice, voice_counts
 from .forms import AttachmentForm, ChapterForm, DraftForm, ItemForm, ReviewForm
 from .models import APPROVED, DRAFT, PUBLISHED, RETURNED, SUBMITTED, Attachment, Draft, DraftChapter, DraftItem
 from .publishing import publish as publish_draft
@@ -97,7 +97,11 @@ def new(request):
 @never_cache
 def draft_page(request, pk):
     draft = _draft(request, pk)
-    chapters = draft.chapters.prefetch_related("items")
+    chapters = list(draft.chapters.prefetch_related("items"))
+    voices = voice_counts(draft)
+    for chapter in chapters:
+        for item in chapter.items.all():
+            item.voice = voices.get(item.pk, 0)
     fields = [(key, title, n, render_markdown(body)) for key, title, n, body in draft.field_rows() if body.strip()]
     return render(request, "workspace/draft.html", {
         "draft": draft, "chapters": chapters, "fields": fields,

@@ -6,13 +6,13 @@ from accounts.models import audit
 
 from .models import APPROVED, DRAFT, PUBLISHED, RETURNED, SUBMITTED, Transition
 
-# move → (the states it starts from, the state it ends in, what the audit log calls it)
+# move → (the states it starts from, the state it ends in, what the audit log calls it, what the revision says)
 MOVES = {
-    "submit": ((DRAFT, RETURNED, PUBLISHED), SUBMITTED, "km.submit"),
-    "return": ((SUBMITTED,), RETURNED, "km.return"),
-    "approve": ((SUBMITTED,), APPROVED, "km.approve"),
-    "publish": ((APPROVED,), PUBLISHED, "km.publish"),
-    "reopen": ((PUBLISHED,), DRAFT, "km.reopen"),
+    "submit": ((DRAFT, RETURNED, PUBLISHED), SUBMITTED, "km.submit", "เสนอผู้บริหาร"),
+    "return": ((SUBMITTED,), RETURNED, "km.return", "ส่งกลับแก้ไข"),
+    "approve": ((SUBMITTED,), APPROVED, "km.approve", "อนุมัติ"),
+    "publish": ((APPROVED,), PUBLISHED, "km.publish", "เผยแพร่"),
+    "reopen": ((PUBLISHED,), DRAFT, "km.reopen", "เริ่มแก้ไขรอบใหม่"),
 }
 
 
@@ -22,14 +22,14 @@ class WorkflowError(Exception):
 
 @transaction.atomic
 def move(draft, name, actor, comment=""):
-    sources, target, action = MOVES[name]
+    sources, target, action, label = MOVES[name]
     if draft.status not in sources:
         raise WorkflowError(f"ทำรายการนี้ไม่ได้ขณะที่ KM อยู่ในสถานะ “{draft.get_status_display()}”")
     if name == "return" and not comment.strip():
         raise WorkflowError("กรุณาเขียนความเห็นว่าต้องแก้ไขอะไร ก่อนส่งกลับ")
     before = draft.status
     draft.status = target
-    draft._change_reason = dict(MOVES_LABELS)[name]
+    draft._change_reason = label
     draft.save()
     step = Transition.objects.create(draft=draft, from_status=before, to_status=target, actor=actor,
                                      comment=comment.strip())
@@ -37,11 +37,3 @@ def move(draft, name, actor, comment=""):
           from_status=before, to_status=target)
     return step
 
-
-MOVES_LABELS = [
-    ("submit", "เสนอผู้บริหาร"),
-    ("return", "ส่งกลับแก้ไข"),
-    ("approve", "อนุมัติ"),
-    ("publish", "เผยแพร่"),
-    ("reopen", "เริ่มแก้ไขรอบใหม่"),
-]
