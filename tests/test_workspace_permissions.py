@@ -238,3 +238,13 @@ def test_a_published_km_is_not_thrown_away(world):
     assert draft.status == PUBLISHED
     assert world["clients"]["editor_a"].post(f"/workspace/{draft.pk}/delete/").status_code == 403
     assert Draft.objects.filter(pk=draft.pk).exists()
+
+
+def test_editing_a_chapter_shows_its_own_number(world):
+    draft = draft_of(world, "a", DRAFT)
+    DraftChapter.objects.create(draft=draft, number=2, title="หมวดสอง")
+    first = draft.chapters.get(number=1)
+    page = world["clients"]["editor_a"].get(f"/workspace/{draft.pk}/chapters/{first.pk}/").content.decode()
+    assert 'name="number" value="1"' in page
+    new = world["clients"]["editor_a"].get(f"/workspace/{draft.pk}/chapters/new/").content.decode()
+    assert 'name="number" value="3"' in new

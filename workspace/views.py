@@ -209,7 +209,7 @@ def chapter_form(request, pk, chapter_pk=None):
     draft = _editable_draft(request, pk)
     chapter = get_object_or_404(draft.chapters, pk=chapter_pk) if chapter_pk else None
     next_number = (max(draft.chapters.values_list("number", flat=True), default=0) or 0) + 1
-    form = ChapterForm(request.POST or None, instance=chapter, initial={"number": next_number})
+    form = ChapterForm(request.POST or None, instance=chapter, initial=None if chapter else {"number": next_number})
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["number"]
         if draft.chapters.filter(number=number).exclude(pk=chapter.pk if chapter else None).exists():
