@@ -304,7 +304,9 @@ def submit(request, pk):
 @never_cache
 def review(request, pk):
     draft = _draft(request, pk)
-    if not access.can_review(request.user, draft):
+    reviewer = access.can_review(request.user, draft)
+    # The division's KM administrators read the comparison too; only the unit's executive decides.
+    if not reviewer and not (request.method == "GET" and access.is_km_admin(request.user)):
         raise PermissionDenied("เฉพาะผู้บริหารผู้อนุมัติ KM ของหน่วยงานนี้เท่านั้นที่พิจารณา KM นี้ได้")
     form = ReviewForm(request.POST or None)
     if request.method == "POST":
@@ -320,6 +322,7 @@ def review(request, pk):
     return render(request, "workspace/review.html", {
         "draft": draft, "form": form, "parts": parts, "changed": [p for p in parts if p.changed],
         "unchanged": [p for p in parts if not p.changed], "waiting": draft.status == SUBMITTED,
+        "decides": reviewer,
     })
 
 
