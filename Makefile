@@ -26,6 +26,7 @@ run: install
 	$(BIN)/volunteerkm loadquestions content/questions
 	$(BIN)/volunteerkm collectstatic --noinput -v0
 	$(BIN)/volunteerkm schedule_retention
+	$(BIN)/volunteerkm schedule_review_reminders
 	@if [ "$(HOST)" != "127.0.0.1" ]; then \
 		echo "โทรศัพท์ในห้องเปิดได้ที่ (ที่อยู่ของเครื่องนี้ในเครือข่าย):"; \
 		for ip in $$(hostname -I 2>/dev/null); do echo "  http://$$ip:$(PORT)/j/"; done; \

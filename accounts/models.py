@@ -50,11 +50,17 @@ class Membership(models.Model):
     they belong to; a user may belong to more than one unit."""
 
     TRAINER, STAFF, EXECUTIVE, MANAGER = "trainer", "staff", "executive", "manager"
+    # The KM workspace: a unit's KM team writes, its executive approves, the division's KM
+    # administrators see every unit's pipeline.
+    KM_EDITOR, KM_REVIEWER, KM_ADMIN = "km_editor", "km_review", "km_admin"
     ROLE_CHOICES = [
         (TRAINER, "ผู้จัดอบรม"),
         (STAFF, "เจ้าหน้าที่"),
         (EXECUTIVE, "ผู้บริหาร"),
         (MANAGER, "ผู้ดูแลหน่วยงาน"),
+        (KM_EDITOR, "ทีม KM (ผู้เขียน)"),
+        (KM_REVIEWER, "ผู้บริหารผู้อนุมัติ KM"),
+        (KM_ADMIN, "ผู้ดูแล KM ระดับกอง"),
     ]
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",

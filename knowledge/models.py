@@ -41,6 +41,9 @@ class KMReport(models.Model):
     unit = models.CharField("หน่วยงาน", max_length=200)
     source = models.CharField("ต้นฉบับ", max_length=300, blank=True)
     intro = models.TextField("คำนำ", blank=True)
+    # Published from the KM workspace, which now keeps it: loading content files leaves it alone.
+    in_workspace = models.BooleanField("ดูแลในพื้นที่ทำงาน KM", default=False,
+                                       help_text="การนำเข้าไฟล์เนื้อหา (loadkm) จะไม่แก้ไขหรือลบรายงานนี้")
     updated_at = models.DateTimeField("ปรับปรุงเมื่อ", auto_now=True)
     history = HistoricalRecords()
 

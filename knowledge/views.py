@@ -46,15 +46,35 @@ def home(request):
         "chapters": chapters,
         "definition": definition,
         "definition_html": render_markdown(definition.body) if definition else "",
+        "by_unit": reports_by_unit(),
         **og(report.title, definition.body if definition else report.title, request),
     }
     return render(request, "knowledge/home.html", context)
 
 
+def reports_by_unit():
+    """[(unit, [KMReport])] of every KM with something published, units in Thai order."""
+    reports = KMReport.objects.filter(chapters__items__status=Item.PUBLISHED).distinct().order_by("unit", "title")
+    grouped = {}
+    for report in reports:
+        grouped.setdefault(report.unit, []).append(report)
+    return list(grouped.items())
+
+
+def km_list(request):
+    """Every unit's published KM ("1 หน่วยงาน 1 KM"), by unit."""
+    return render(request, "knowledge/km_list.html", {
+        "by_unit": reports_by_unit(),
+        **og("KM ของทุกหน่วยงาน", "รายงานการจัดการความรู้ (KM) ที่เผยแพร่แล้วของทุกหน่วยงาน", request),
+    })
+
+
 def report_page(request, report_slug):
     report = get_object_or_404(KMReport, slug=report_slug)
     fields = [(f, render_markdown(f.body)) for f in report.fields.all()]
-    context = {"report": report, "fields": fields, **og(f"รายงาน KM: {report.title}", report.unit, request)}
+    chapters = report.chapters.prefetch_related(Prefetch("items", queryset=visible_items(request)))
+    context = {"report": report, "fields": fields, "chapters": chapters,
+               **og(f"รายงาน KM: {report.title}", report.unit, request)}
     return render(request, "knowledge/report.html", context)
 
 
@@ -66,6 +86,7 @@ def chapter_page(request, report_slug, chapter_slug):
         "report": chapter.report,
         "summary_html": render_markdown(chapter.summary),
         "items": items,
+        "other_km": chapter.report != KMReport.objects.main(),
         **og(str(chapter), chapter.summary or chapter.title, request),
     }
     return render(request, "knowledge/chapter.html", context)
@@ -84,6 +105,7 @@ def item_page(request, report_slug, chapter_slug, item_slug):
         "report": item.chapter.report,
         "body_html": render_markdown(item.body),
         "tables_under_review": tables_under_review(item.review),
+        "other_km": item.chapter.report != KMReport.objects.main(),
         "previous": siblings[index - 1] if index > 0 else None,
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
         **og(item.title, strip_review_marks(item.body), request),

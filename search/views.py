@@ -31,14 +31,34 @@ def _click_url(logged, rank, url):
     return reverse("search:click", args=[logged.pk, rank]) + "?" + urlencode({"to": url})
 
 
+FILTERED_FROM = 200  # a search within one KM keeps the hits of that KM among this many
+
+
+def published_kms():
+    """The KMs with something published, to search within one of them."""
+    return KMReport.objects.filter(chapters__items__status="published").distinct().order_by("unit", "title")
+
+
+def within_km(results, report):
+    """Only the hits (and the direct answer) of one KM: its pages are under its address."""
+    prefix = report.get_absolute_url()
+    results.hits = [h for h in results.hits if h.doc.url.startswith(prefix)][:PAGE_RESULTS]
+    if results.answer and not results.answer.url.startswith(prefix):
+        results.answer = None
+    return results
+
+
 @require_GET
 def search_page(request):
     q = request.GET.get("q", "").strip()
-    context = {"q": q, "og_title": f"ค้นหา: {q}" if q else "ค้นหาความรู้", "error": "", "results": None}
+    kms = list(published_kms())
+    km = next((r for r in kms if r.slug == request.GET.get("km")), None)
+    context = {"q": q, "og_title": f"ค้นหา: {q}" if q else "ค้นหาความรู้", "error": "", "results": None,
+               "kms": kms if len(kms) > 1 else [], "km": km}
     if len(q) > MAX_QUERY:
         context["error"] = TOO_LONG
     elif q:
-        results = engine.search(q, PAGE_RESULTS)
+        results = engine.search(q, PAGE_RESULTS) if km is None else within_km(engine.search(q, FILTERED_FROM), km)
         logged = log_query(q, results, SearchQuery.WEB)
         context["results"] = results
         context["logged"] = logged

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Before simple_history: its history list is drawn by volunteerkm/templates (dates in พ.ศ.).
+    "volunteerkm",
     "simple_history",
     "django_htmx",
     # django-ninja serves the API docs (Swagger UI) from its own static files, not a CDN.
@@ -50,7 +52,6 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "django_tasks",
     "django_tasks_db",
-    "volunteerkm",
     "accounts",
     "knowledge",
     "search",
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "health_check",  # after volunteerkm, whose health_check/index.html (in Thai) takes precedence
     "privacy",
     "outreach",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +191,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", "ไทย")]
+# The project's own Thai for what Django's catalogue and django-simple-history lack (the admin).
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
 USE_TZ = True
@@ -196,6 +200,8 @@ USE_TZ = True
 # Generated files kept between requests (share cards, posters, the booklet), through
 # Django's storage API so that production may put them in object storage.
 MEDIA_ROOT = VAR_DIR / "media"
+# The largest source document (PDF, infographic) a KM team may attach in the workspace.
+WORKSPACE_MAX_UPLOAD_MB = int(os.environ.get("WORKSPACE_MAX_UPLOAD_MB", "20"))
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -245,6 +251,17 @@ KM_MAIN_REPORT = os.environ.get("KM_MAIN_REPORT", "regulation-2564")
 # worker (`volunteerkm db_worker --queue-name '*'`, started by `make run`) runs what the web processes enqueue.
 # News to LINE followers has a queue of its own ("line"): LINE's limits and retries never hold
 # back a trainer's export, and a worker may be given to each.
+# E-mail (the KM workspace's review reminders to each unit's KM team): through the SMTP server
+# EMAIL_HOST when one is set, otherwise written to the task worker's output.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "คลังความรู้ อพม. <km@localhost>")
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "line"]}}
 
 # The LINE Official Account (outreach/line/). Without both the secret and the token the

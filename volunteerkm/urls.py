@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("health/", HealthView.as_view(), name="health"),
     path("accounts/", include("accounts.urls")),
+    path("workspace/", include("workspace.urls")),
     path("", include("outreach.urls")),
     path("", include("search.urls")),
     path("", include("reports.urls")),

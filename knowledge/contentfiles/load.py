@@ -34,7 +34,9 @@ def _park_if_reordered(queryset, field, wanted: dict):
 @transaction.atomic
 def load_tree(tree: Tree) -> dict:
     """Make the database hold exactly what `tree` holds; return counts of what changed."""
-    counts = {"created_or_updated": 0, "deleted": 0}
+    counts = {"created_or_updated": 0, "deleted": 0, "kept": 0}
+    # Reports the KM workspace keeps (KMReport.in_workspace) are neither changed nor removed here.
+    kept = set(KMReport.objects.filter(in_workspace=True).values_list("slug", flat=True))
 
     def sync(obj, values):
         counts["created_or_updated"] += save_if_changed(obj, values, REASON)
@@ -46,6 +48,8 @@ def load_tree(tree: Tree) -> dict:
             counts["deleted"] += 1
 
     for rec in tree.reports:
+        if rec["slug"] in kept:
+            continue
         report = KMReport.objects.filter(slug=rec["slug"]).first() or KMReport(slug=rec["slug"])
         sync(report, {"title": rec["title"], "project": rec.get("project", ""), "unit": rec["unit"],
                       "source": rec.get("source", ""), "intro": rec["body"]})
@@ -69,7 +73,8 @@ def load_tree(tree: Tree) -> dict:
                             "status": i["status"], "review": i.get("review", ""),
                             "asked_questions": [q.strip() for q in i.get("questions", [])],
                             "body": i["body"]})
-    prune(KMReport.objects.exclude(slug__in=[r["slug"] for r in tree.reports]))
+    prune(KMReport.objects.exclude(slug__in=[r["slug"] for r in tree.reports]).exclude(in_workspace=True))
+    counts["kept"] = len(kept)
 
     for g in tree.glossary:
         term = GlossaryTerm.objects.filter(abbr=g["abbr"]).first() or GlossaryTerm(abbr=g["abbr"])

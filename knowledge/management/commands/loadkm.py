@@ -22,3 +22,5 @@ class Command(BaseCommand):
             f"นำเข้าแล้ว: รายงาน {len(tree.reports)} เรื่อง, เรื่องความรู้ {items} เรื่อง, "
             f"คำย่อ {len(tree.glossary)} คำ (สร้าง/แก้ไข {counts['created_or_updated']}, ลบ {counts['deleted']})"
         )
+        if counts["kept"]:
+            self.stdout.write(f"คงไว้ตามเดิม: รายงาน {counts['kept']} เรื่องที่ดูแลในพื้นที่ทำงาน KM (ไม่แก้ไขและไม่ลบ)")
