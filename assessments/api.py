@@ -254,12 +254,16 @@ def session_result(request, code: str, kind: str):
 
 # --- trainer ------------------------------------------------------------------------------------
 
+# A row id: past a 64-bit integer the database cannot even look for it.
+ROW_ID = {"ge": 1, "le": 2**63 - 1}
+
+
 class SessionIn(Schema):
     title: str
-    unit: int
+    unit: int = Field(**ROW_ID)
     date: date_type
-    pre_form: int
-    post_form: int
+    pre_form: int = Field(**ROW_ID)
+    post_form: int = Field(**ROW_ID)
     ask_for: str = "name"
     time_limit: int | None = Field(None, description="minutes for each test; left out: the pre-test form's")
     pass_mark: int | None = Field(None, description="percent of the post-test to pass; left out: the post-test form's")

@@ -165,6 +165,16 @@ def test_trainer_api(desk, session, unit):
     assert Client().get("/api/assessments/trainer/sessions").status_code == 401
 
 
+def test_an_id_past_what_the_database_holds_is_refused_in_thai(desk, unit):
+    before = TrainingSession.objects.count()
+    refused = desk.post("/api/assessments/trainer/sessions", {"title": "อบรม", "unit": unit.pk, "date": "2026-04-01",
+                                                              "pre_form": 2**70, "post_form": 2**70},
+                        content_type="application/json")
+    assert refused.status_code == 422 and "pre_form" in refused.content.decode()
+    assert any("\u0e00" <= c <= "\u0e7f" for c in str(refused.json()["detail"]))
+    assert TrainingSession.objects.count() == before
+
+
 def test_trainers_log_in_on_the_sites_own_page(trainer):
     trainer.set_password("รหัสผ่านของผู้จัดอบรม-2569")
     trainer.save()
