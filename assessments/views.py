@@ -31,9 +31,9 @@ CONSENT_TEXT = [
 ]
 
 
-def _session_by_code(code):
-    sessions = TrainingSession.objects.select_related("unit", "pre_form", "post_form")
-    return sessions.filter(code=normalize_code(code)).first()
+def _session_by_code(code, related=("unit", "pre_form", "post_form")):
+    """The session a code names, or None (without .first()'s ORDER BY: on every phone request)."""
+    return grading.one(TrainingSession.objects.select_related(*related).filter(code=normalize_code(code)))
 
 
 def _unknown_code(request, code):
@@ -160,7 +160,7 @@ def answers_from_post(post):
 @require_POST
 def submit(request, code):
     """The form's own POST (phones without JavaScript); JavaScript posts to the API."""
-    session = _session_by_code(code)
+    session = _session_by_code(code, related=())  # grading reads what it needs itself
     if session is None:
         return _unknown_code(request, code)
     participant = known = current_participant(request, session)
