@@ -93,6 +93,13 @@ def test_a_member_without_a_km_role_is_refused_in_thai(world):
     assert "ยังไม่มีบทบาทในพื้นที่ทำงาน KM" in response.content.decode()
 
 
+def test_the_menu_shows_the_workspace_only_to_people_with_a_km_role(world):
+    link = 'href="/workspace/"'
+    assert link not in world["clients"]["trainer_a"].get("/").content.decode()
+    assert link not in world["clients"]["anonymous"].get("/").content.decode()
+    assert link in world["clients"]["editor_a"].get("/").content.decode()
+
+
 @pytest.mark.parametrize("path", ["/workspace/", "/workspace/new/", "/workspace/pipeline/"])
 def test_anonymous_visitors_are_sent_to_login(world, path):
     expect(world["clients"]["anonymous"].get(path), "login")

@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "volunteerkm.context.site",
                 "outreach.context.line",
+                "workspace.context.workspace",
             ],
         },
     },
