@@ -146,9 +146,9 @@ def result_out(attempt, replayed=False):
     if attempt.kind == STAFF:
         url = reverse("assessments:staff_result", args=[attempt.pk])
     else:
-        code = getattr(attempt, "session_code", None) or attempt.session.code
-        url = reverse("assessments:result", args=[code, attempt.kind])
-    revealed = attempt.kind == STAFF or _session_of(attempt).answers_revealed(attempt.kind)
+        session = getattr(attempt, "session_now", None) or _session_of(attempt)
+        url = reverse("assessments:result", args=[session.code, attempt.kind])
+    revealed = attempt.kind == STAFF or session.answers_revealed(attempt.kind)
     rows = grading.result_rows(attempt) if revealed else []
     return {
         "attempt_id": attempt.pk, "kind": attempt.kind, "score": attempt.score, "max_score": attempt.max_score,
@@ -165,7 +165,7 @@ def result_out(attempt, replayed=False):
 
 def _session_of(attempt):
     """The attempt's session with its phase times as they are now."""
-    return TrainingSession.objects.only("reveal", "pre_form_id", "post_form_id", "pre_opened_at", "pre_closed_at",
+    return TrainingSession.objects.only("code", "reveal", "pre_form_id", "post_form_id", "pre_opened_at", "pre_closed_at",
                                         "post_opened_at", "post_closed_at").get(pk=attempt.session_id)
 
 

@@ -26,6 +26,8 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from volunteerkm.db import insert_rows
+
 from .models import (
     POST,
     PRE,
@@ -388,13 +390,13 @@ def submit(*, ticket_token, idempotency_key, answers, participant=None, user=Non
                 passed=score * 100 >= pass_mark * max_score, started_at=started, submitted_at=now,
                 over_time=bool(limit) and now - started > timedelta(minutes=limit, seconds=90), **person,
             )
-            Answer.objects.bulk_create([
-                Answer(attempt=attempt, question_id=v.question_id, version=v, position=position, chosen=chosen,
-                       correct=correct)
-                for position, v, chosen, correct in graded])
-            subscores = SubScore.objects.bulk_create([
-                SubScore(attempt=attempt, section=section, chapter_id=chapter_id, score=right, max_score=asked)
-                for section, (chapter_id, right, asked) in sections.items()])
+            # Answers and sub-scores in one multi-row INSERT each (see volunteerkm/db.py).
+            insert_rows(Answer, ["attempt_id", "question_id", "version_id", "position", "chosen", "correct"],
+                        [(attempt.pk, v.question_id, v.pk, position, chosen, correct)
+                         for position, v, chosen, correct in graded])
+            insert_rows(SubScore, ["attempt_id", "section", "chapter_id", "score", "max_score"],
+                        [(attempt.pk, section, chapter_id, right, asked)
+                         for section, (chapter_id, right, asked) in sections.items()])
     except IntegrityError:  # the UNIQUE idempotency key, or this person's attempt at this phase
         stored = _existing(idempotency_key, digest, owner)
         if stored is not None:
@@ -406,8 +408,11 @@ def submit(*, ticket_token, idempotency_key, answers, participant=None, user=Non
         raise
     # Kept on the instance so the reply needs no further query.
     attempt.graded = graded
-    attempt.graded_subscores = subscores
-    attempt.session_code = code
+    attempt.graded_subscores = [
+        SubScore(attempt=attempt, section=section, chapter_id=chapter_id, score=right, max_score=asked)
+        for section, (chapter_id, right, asked) in sections.items()]
+    if ticket.kind != STAFF:
+        attempt.session_now = session  # read in this request: its phase times are current
     return attempt, True
 
 

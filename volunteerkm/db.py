@@ -1,4 +1,4 @@
-"""Writes that a page must not wait for.
+"""Writes that a page must not wait for, and rows written in one statement.
 
 Some writes only record what happened (a search in the query log, a click on a result);
 the page they come with must answer even when the database's write lock is taken (on
@@ -57,3 +57,20 @@ def _lock_wait(connection, wait_seconds):
                     cursor.execute("SELECT set_config('lock_timeout', %s, true)", [normal])
     else:
         yield
+
+
+def insert_rows(model, columns: list[str], rows: list[tuple], using: str = "default"):
+    """``rows`` into ``model``'s table in one ``INSERT … VALUES (…), (…)``, the same SQL on
+    SQLite and PostgreSQL. For the submission write, the busiest write of a training day:
+    ``bulk_create`` builds a model instance per row and compiles its query each time, which
+    cost more than the database's own work there (docs/ARCHITECTURE.md, Assessments).
+    Values go in as they are (no field conversion): use it for plain numbers and text."""
+    if not rows:
+        return
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+           f"VALUES {', '.join([row] * len(rows))}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for values in rows for value in values])
