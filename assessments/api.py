@@ -165,8 +165,8 @@ def result_out(attempt, replayed=False):
 
 def _session_of(attempt):
     """The attempt's session with its phase times as they are now."""
-    return TrainingSession.objects.only("code", "reveal", "pre_form_id", "post_form_id", "pre_opened_at", "pre_closed_at",
-                                        "post_opened_at", "post_closed_at").get(pk=attempt.session_id)
+    return TrainingSession.objects.only("code", "reveal", "pre_form_id", "post_form_id", "pre_opened_at",
+                                        "pre_closed_at", "post_opened_at", "post_closed_at").get(pk=attempt.session_id)
 
 
 def _session(code):
