@@ -24,29 +24,6 @@ class NeedsReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReportFieldInline(admin.StackedInline):
-    model = ReportField
-    extra = 0
-
-
-@admin.register(KMReport)
-class KMReportAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "unit", "updated_at"]
-    inlines = [ReportFieldInline]
-
-
-@admin.register(ReportField)
-class ReportFieldAdmin(SimpleHistoryAdmin):
-    list_display = ["section", "title", "report"]
-    list_filter = ["report"]
-
-
-@admin.register(Chapter)
-class ChapterAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "title", "report"]
-    list_filter = ["report"]
-
-
 class QuestionLinesField(forms.CharField):
     """A list of questions edited as text, one question a line; blank lines and repeats dropped."""
 
@@ -69,9 +46,46 @@ class QuestionLinesField(forms.CharField):
             raise forms.ValidationError(f"คำถามยาวเกิน {MAX_QUESTION} ตัวอักษร: {too_long[0][:40]}…")
 
 
+def asked_questions_field():
+    return QuestionLinesField(label="คำถามที่ผู้คนถาม", required=False,
+                              help_text=Item._meta.get_field("asked_questions").help_text)
+
+
+class ReportFieldForm(forms.ModelForm):
+    asked_questions = asked_questions_field()
+
+    class Meta:
+        model = ReportField
+        fields = ["key", "title", "section", "asked_questions", "body"]
+
+
+class ReportFieldInline(admin.StackedInline):
+    model = ReportField
+    form = ReportFieldForm
+    extra = 0
+
+
+@admin.register(KMReport)
+class KMReportAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "unit", "updated_at"]
+    inlines = [ReportFieldInline]
+
+
+@admin.register(ReportField)
+class ReportFieldAdmin(SimpleHistoryAdmin):
+    form = ReportFieldForm
+    list_display = ["section", "title", "report"]
+    list_filter = ["report"]
+
+
+@admin.register(Chapter)
+class ChapterAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "report"]
+    list_filter = ["report"]
+
+
 class ItemForm(forms.ModelForm):
-    asked_questions = QuestionLinesField(label="คำถามที่ผู้คนถาม", required=False,
-                                         help_text=Item._meta.get_field("asked_questions").help_text)
+    asked_questions = asked_questions_field()
 
     class Meta:
         model = Item

@@ -61,7 +61,31 @@ class KMReport(models.Model):
         return reverse("knowledge:report", args=[self.slug])
 
 
-class ReportField(models.Model):
+MAX_QUESTION = 200  # a question people ask is at most as long as a search query may be
+
+
+class AskedQuestions(models.Model):
+    """The questions people ask that a page answers, in their own words; search indexes
+    them as a field of their own. A list of strings, written `questions:` in the content
+    files (the name `questions` is the question bank's reverse relation on items)."""
+
+    asked_questions = models.JSONField("คำถามที่ผู้คนถาม", default=list, blank=True,
+                                       help_text="คำถามละหนึ่งบรรทัด เขียนอย่างที่ อพม. และเจ้าหน้าที่ถามจริง")
+
+    class Meta:
+        abstract = True
+
+    def add_question(self, question: str) -> bool:
+        """Add `question` unless it is already there (compared as written, spaces
+        collapsed); True when it was added. The caller saves."""
+        question = " ".join(question.split())
+        if not question or question in (" ".join(q.split()) for q in self.asked_questions):
+            return False
+        self.asked_questions = [*self.asked_questions, question]
+        return True
+
+
+class ReportField(AskedQuestions):
     """One of the 12 fields of the KM report template."""
 
     report = models.ForeignKey(KMReport, on_delete=models.CASCADE, related_name="fields", verbose_name="รายงาน")
@@ -110,9 +134,6 @@ class Chapter(models.Model):
         return reverse("knowledge:chapter", args=[self.report.slug, self.slug])
 
 
-MAX_QUESTION = 200  # an item's question is at most as long as a search query may be
-
-
 class ItemQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Item.PUBLISHED)
@@ -123,7 +144,7 @@ class ItemQuerySet(models.QuerySet):
         return self.filter(pk__in=Item.history.filter(history_type="~", history_date__gte=when).values("id"))
 
 
-class Item(models.Model):
+class Item(AskedQuestions):
     """One thing a person looks up: its own page, its own anchor, one search hit."""
 
     DRAFT, PUBLISHED = "draft", "published"
@@ -136,11 +157,6 @@ class Item(models.Model):
     source = models.CharField("ที่มาในรายงาน", max_length=300, blank=True)
     status = models.CharField("สถานะ", max_length=10, choices=STATUS_CHOICES, default=DRAFT)
     review = models.TextField("ประเด็นรอตรวจสอบ", blank=True, help_text="เว้นว่างเมื่อตรวจสอบแล้ว")
-    # The questions people ask that this item answers, in their own words; search indexes
-    # them as a field of their own. A list of strings, written `questions:` in the content
-    # files (the name `questions` is the question bank's reverse relation here).
-    asked_questions = models.JSONField("คำถามที่ผู้คนถาม", default=list, blank=True,
-                                 help_text="คำถามละหนึ่งบรรทัด เขียนอย่างที่ อพม. และเจ้าหน้าที่ถามจริง")
     body = models.TextField("เนื้อหา (Markdown)")
     updated_at = models.DateTimeField("ปรับปรุงเมื่อ", auto_now=True)
     history = HistoricalRecords()
@@ -162,15 +178,6 @@ class Item(models.Model):
     @property
     def needs_review(self):
         return bool(self.review.strip())
-
-    def add_question(self, question: str) -> bool:
-        """Add `question` unless the item already carries it (compared as written, spaces
-        collapsed); True when it was added. The caller saves."""
-        question = " ".join(question.split())
-        if not question or question in (" ".join(q.split()) for q in self.asked_questions):
-            return False
-        self.asked_questions = [*self.asked_questions, question]
-        return True
 
 
 class GlossaryTerm(models.Model):

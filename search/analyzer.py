@@ -1,7 +1,7 @@
 """Query and document analysis for the index: words (with the glossary's abbreviations
 and full forms as one concept), thesaurus synonyms as one alternative per word said,
 character bigrams, and the vocabulary that phone slips and typos are fixed against."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .analysis import QUESTION_WORDS, Phrases, Segmenter, SlipFixer, Speller, abbreviation_aliases, search_form
 
@@ -28,6 +28,9 @@ class AnalysedQuery:
     grams: dict
     highlight: set
     did_you_mean: str = ""
+    # The query's words as read (question words included), each with the other ways of
+    # saying it (its glossary concept, its synonyms): for comparing with whole questions.
+    said: list = field(default_factory=list)
 
     def alternatives(self):
         """(weight, terms) for each thing the query says: a word, or a word with all the
@@ -206,7 +209,19 @@ class Analyzer:
         highlight = {h for h in highlight if (len(h) > 2 or h.isdigit() or (h.isascii() and len(h) > 1))
                      and h not in FUNCTION_WORDS}
         return AnalysedQuery(words=words, synonyms=synonyms, grams=grams, highlight=highlight,
-                             did_you_mean=did_you_mean)
+                             did_you_mean=did_you_mean, said=self._said(tokens, concepts, synonyms))
+
+    def _said(self, tokens, concepts, synonyms) -> list:
+        """(term, {ways of saying it}) for each word of the query, in order, once each."""
+        ways = {t: {t} for t in tokens}
+        for start, end, key in concepts:
+            for t in tokens[start:end]:
+                ways[t].add(key)
+        for group in synonyms:
+            single = {t for t in group if isinstance(t, str)}
+            for t in single & set(ways):
+                ways[t] |= single
+        return [(t, frozenset(w)) for t, w in ways.items()]
 
 
 class Vocabulary(set):

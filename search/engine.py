@@ -36,7 +36,7 @@ def _item_doc(item):
 
 def _field_doc(f):
     return Doc(key=field_key(f.pk), title=f.title, context=f"รายงาน KM ข้อ {f.section}", url=f.get_absolute_url(),
-               body=plain_text(f.body), kind="field")
+               body=plain_text(f.body), questions=tuple(f.asked_questions), kind="field")
 
 
 def documents():

@@ -20,6 +20,7 @@ from knowledge.render import strip_review_marks
 from .analysis import QUESTION_WORDS, search_form
 from .analyzer import AnalysedQuery, Analyzer, Vocabulary
 from .answers import Answer, find_answer
+from .askedmatch import QuestionSets
 from .snippets import snippet
 
 # Ranking weights, chosen by bench/search_quality.py on the dev, extra, first and second held-out
@@ -29,6 +30,9 @@ TITLE_BOOST = 2.5
 # The questions people ask about an item count mostly through what they let it match
 # (coverage, below); as a scored field, a little.
 QUESTION_BOOST = 0.15
+# A query that says what one of a document's questions says (F1 of their words, squared)
+# multiplies its score by up to 1 + this.
+QUESTION_MATCH = 1.0
 SYNONYM_TIE_BREAKER = 0.3  # of the other synonyms a document also uses, this share counts
 MIN_GRAM_COVERAGE = 0.6  # a hit that matches no word must contain this share of the query's bigrams
 MIN_SHARE_OF_TOP = 0.25  # hits scoring below this share of the best hit are noise
@@ -171,6 +175,7 @@ class SearchIndex:
         # The questions of an item are one field: together they are the item's own
         # vocabulary for what people ask, beside the regulation's words in its body.
         self.part = _Part(("title", "body", "questions"))
+        self.question_sets = QuestionSets(self.analyzer)
         self._write_lock = threading.Lock()
         for n, doc in enumerate(docs):
             if pause and n % 16 == 0:
@@ -185,6 +190,7 @@ class SearchIndex:
         questions = self.analyzer.tokens(" ".join(doc.questions))
         self.vocabulary.add_words(title + body + questions)
         self.docs[doc.key] = doc
+        self.question_sets.add(doc.key, doc.questions)
         # Short words ("งาน", "ตอน", "พม") hide inside longer ones ("ทำงาน", "ขั้นตอน", "อพม"):
         # whether a document says one is decided by its words, kept here, not its letters.
         words = self.analyzer.with_concepts(title + body + questions)
@@ -203,6 +209,7 @@ class SearchIndex:
                 self.docs.pop(key, None)
                 self.short_words.pop(key, None)
                 self.part.remove(key)
+                self.question_sets.remove(key)
             for doc in changed:
                 self._add(doc)
             self.part.commit()
@@ -235,10 +242,14 @@ class SearchIndex:
                 score *= coverage ** COVERAGE_POWER
             elif not self._relevant(doc, analysed):
                 continue
-            candidates.append((score, doc))
+            # The floors below judge how much a hit matches; a question it answers word for
+            # word only reorders what is shown.
+            matched = score
+            score *= 1 + QUESTION_MATCH * self.question_sets.match(key, analysed.said) ** 2
+            candidates.append((score, matched, doc))
         candidates.sort(key=lambda c: -c[0])
-        shown = [(score, doc) for score, doc in candidates[:limit]
-                 if score >= max(MIN_SCORE, MIN_SHARE_OF_TOP * candidates[0][0])]
+        floor = max(MIN_SCORE, MIN_SHARE_OF_TOP * max((c[1] for c in candidates), default=0))
+        shown = [(score, doc) for score, matched, doc in candidates[:limit] if matched >= floor]
         marks = {search_form(h).replace(" ", "") for h in analysed.highlight}
         # What people read has no review marker (the index keeps the text as the item has it).
         results.hits = [Hit(doc=doc, score=round(score, 4), snippet=snippet(strip_review_marks(doc.body), marks))

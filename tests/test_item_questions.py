@@ -116,3 +116,37 @@ def test_editors_edit_questions_one_a_line_in_the_admin_as_a_revision(client):
     assert response.status_code == 200 and "ยาวเกิน 200 ตัวอักษร" in response.content.decode()
     item.refresh_from_db()
     assert item.asked_questions == ["ใส่ผ้าพันคอสีเหลืองได้ไหม", "มีหมวกประจำตำแหน่งไหม"]
+
+
+def test_km_report_fields_carry_questions_too_and_search_indexes_them(tmp_path):
+    from knowledge.models import ReportField
+
+    team = ReportField.objects.get(key="team")
+    assert len(team.asked_questions) >= 3
+    assert "ผู้จัดทำองค์ความรู้รุ่นแรกเป็นใคร" not in [q for q in team.asked_questions]
+    team.add_question("ใครคือผู้ก่อตั้งคลังความรู้")
+    team.save()
+    assert titles("ผู้ก่อตั้งคลังความรู้")[0] == team.title
+    out = tmp_path / "dump"
+    call_command("dumpkm", str(out), verbosity=0)
+    dumped = next((out / "km").rglob("01-team.md")).read_text(encoding="utf-8")
+    assert "- ใครคือผู้ก่อตั้งคลังความรู้\n" in dumped
+
+
+def test_a_query_that_says_what_one_question_says_counts_more_than_scattered_words():
+    from search.index import Doc, SearchIndex
+
+    def doc(key, questions):
+        return Doc(key=key, title=f"เรื่อง {key}", context="", url=f"/{key}", body="เนื้อหาทั่วไปเรื่องอาสาสมัคร",
+                   questions=tuple(questions))
+
+    # Both documents use every word of the query among their questions; only one asks it whole.
+    index = SearchIndex([
+        doc("scattered", ["ใครดูแลอาสา", "สมัครอาสาที่ไหน", "ใครรับเอกสาร", "อาสาสมัครรับอะไร สมัครได้ไหม"]),
+        doc("whole", ["ใครรับสมัครอาสา"]),
+        *(doc(f"other-{n}", [f"ค่าเดินทางเบิกได้กี่บาท {n}"]) for n in range(4)),
+    ])
+    assert [h.doc.key for h in index.search("ใครรับสมัครอาสา").hits][0] == "whole"
+    said = index.analyzer.query("ใครรับสมัครอาสา", index.vocabulary).said
+    assert index.question_sets.match("whole", said) == 1.0
+    assert index.question_sets.match("scattered", said) < 0.9

@@ -115,7 +115,7 @@ def test_nothing_found_says_so_and_offers_the_chapters(client, line_api, admin_c
 
 
 def test_other_answers_and_feedback_from_the_quick_replies(client, line_api):
-    event = text_event("คุณสมบัติของ อพม. มีอะไรบ้าง")
+    event = text_event("อพม. ต้องมีคุณสมบัติอะไร สมัครยังไง")  # two things asked: two answers
     post(client, event)
     [message] = reply_of(line_api, event)
     actions = quick_replies(message)

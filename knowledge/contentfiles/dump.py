@@ -9,9 +9,10 @@ from .read import ATTRIBUTES, GLOSSARY_KEYS, SCHEMAS
 
 def _meta(obj, kind: str, keep_empty=False) -> dict:
     """The front matter of `obj`, keys in SCHEMAS order; empty values are left out unless
-    `keep_empty`."""
+    `keep_empty` (an empty list of questions is always left out)."""
     values = {key: getattr(obj, ATTRIBUTES.get(key, key)) for key in SCHEMAS[kind]}
-    return {key: value for key, value in values.items() if keep_empty or value not in (None, "", [])}
+    return {key: value for key, value in values.items()
+            if value != [] and (keep_empty or value not in (None, ""))}
 
 
 def km_files() -> dict:

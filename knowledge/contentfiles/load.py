@@ -56,7 +56,8 @@ def load_tree(tree: Tree) -> dict:
         for f in rec["fields"]:
             field = (ReportField.objects.filter(report=report, key=f["key"]).first()
                      or ReportField(report=report, key=f["key"]))
-            sync(field, {"title": f["title"], "section": f["section"], "body": f["body"]})
+            sync(field, {"title": f["title"], "section": f["section"], "body": f["body"],
+                         "asked_questions": [q.strip() for q in f.get("questions", [])]})
         prune(report.fields.exclude(key__in=[f["key"] for f in rec["fields"]]))
 
         chapters = rec["chapters"]

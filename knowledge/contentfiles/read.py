@@ -25,7 +25,7 @@ SCHEMAS = {
         "slug": (str, True), "title": (str, True), "project": (str, False), "unit": (str, True),
         "source": (str, False),
     },
-    "field": {"key": (str, True), "title": (str, True), "section": (int, True)},
+    "field": {"key": (str, True), "title": (str, True), "section": (int, True), "questions": (list, False)},
     "chapter": {"number": (int, True), "slug": (str, True), "title": (str, True)},
     "item": {
         "slug": (str, True), "title": (str, True), "order": (int, True), "source": (str, False),
