@@ -288,6 +288,12 @@ class FormQuestion(models.Model):
     def __str__(self):
         return f"{self.form_id}: {self.order}"
 
+    def clean(self):
+        question = self.question if self.question_id else None
+        target = question and (question.item.chapter if question.item_id else question.field)
+        if target is not None and self.form_id and target.report_id != self.form.report_id:
+            raise ValidationError({"question": f"คำถามนี้เป็นของ KM อื่น ไม่ใช่ KM ของแบบทดสอบ ({self.form.report})"})
+
 
 class BlueprintRule(models.Model):
     """Draw `count` published questions from one chapter (empty chapter: from the

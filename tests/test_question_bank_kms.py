@@ -7,11 +7,12 @@ import shutil
 import textwrap
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 
 from assessments import grading
-from assessments.models import Attempt, BlueprintRule, Question, TestForm, TrainingSession
+from assessments.models import Attempt, BlueprintRule, FormQuestion, Question, TestForm, TrainingSession
 from knowledge.models import Chapter, Item, KMReport, ReportField
 
 from .helpers import CONTENT, correct_answers, join, read_test_page, submit_form
@@ -185,3 +186,16 @@ def test_a_dump_names_each_forms_km(bank, tmp_path):
     forms = (tmp_path / "dump" / "forms.yaml").read_text(encoding="utf-8")
     assert "key: market-pre\n  title: แบบทดสอบก่อนอบรม ตลาดนัดชุมชน น่าน\n  km: market-nan\n" in forms
     assert forms.count("km: regulation-2564") == 4
+
+
+def test_a_form_edited_in_the_admin_keeps_to_its_km(bank, market):
+    seed_form = TestForm.objects.get(key="volunteer-pre-a")
+    rule = BlueprintRule(form=seed_form, chapter=market.chapters.get(), count=1)
+    with pytest.raises(ValidationError, match="หมวดนี้ไม่ได้อยู่ใน KM ของแบบทดสอบ"):
+        rule.full_clean()
+    for key in ("market-day", "market-topic"):
+        line = FormQuestion(form=seed_form, question=Question.objects.get(key=key), order=99)
+        with pytest.raises(ValidationError, match="คำถามนี้เป็นของ KM อื่น"):
+            line.full_clean()
+    FormQuestion(form=TestForm.objects.get(key="market-pre"), question=Question.objects.get(key="market-day"),
+                 order=1).full_clean()
