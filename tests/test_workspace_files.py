@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from accounts.models import Unit
 from knowledge.models import Item, KMReport
@@ -93,6 +94,9 @@ def test_every_km_has_its_folder_with_its_workflow(kms, tmp_path):
 
 def test_a_dump_loaded_into_an_empty_database_dumps_the_same(kms, tmp_path):
     first = dump(tmp_path / "first")
+    if connection.vendor == "postgresql":  # TRUNCATE refuses while this test's foreign-key checks wait
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, verbosity=0)
     assert not (Draft.objects.exists() or KMReport.objects.exists() or Unit.objects.exists())
 

@@ -20,10 +20,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Without an index until every row has its slug; the unique constraint (and on
+        # PostgreSQL its LIKE index) comes with the AlterField below.
         migrations.AddField(
             model_name="draft",
             name="slug",
-            field=models.SlugField(default="", editable=False, max_length=60, verbose_name="รหัส"),
+            field=models.SlugField(db_index=False, default="", editable=False, max_length=60, verbose_name="รหัส"),
             preserve_default=False,
         ),
         migrations.AddField(
