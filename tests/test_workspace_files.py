@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
 
 from accounts.models import Unit
 from knowledge.models import Item, KMReport
@@ -115,6 +116,11 @@ def test_a_dump_loaded_into_an_empty_database_dumps_the_same(kms, tmp_path):
     assert [t.to_status for t in draft.transitions.all()] == ["submitted", "returned", "submitted", "approved",
                                                               "published", "draft"]
     assert Transition.objects.get(draft=draft, to_status="returned").actor_name == "files-reviewer"
+    # The record names who moved it though the accounts are not in this database.
+    superuser = Client()
+    superuser.force_login(get_user_model().objects.create_superuser("files-admin"))
+    page = superuser.get(f"/workspace/{draft.pk}/").content.decode()
+    assert "files-reviewer" in page and "กรุณาเพิ่มวันเวลาที่ตลาดเปิด" in page
     # The public still reads the published version, not the new round.
     assert "(รอบใหม่)" not in Item.objects.get(chapter__report=draft.report, slug="item-2").body
     assert Draft.objects.get(slug="regulation-2564").status == PUBLISHED
