@@ -8,6 +8,8 @@ unit, by province and by region straight from these tables.
 from django.conf import settings
 from django.db import models
 
+from volunteerkm.thai import thai_datetime
+
 
 class Unit(models.Model):
     """An organisation unit: กอส. itself, a regional office, a province office (พมจ.),
@@ -110,7 +112,7 @@ class AuditEvent(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target}"
+        return f"{thai_datetime(self.at)} {self.action} {self.target}".strip()
 
 
 def audit(action, *, actor=None, unit=None, target=None, message="", **data):

@@ -373,8 +373,8 @@ class BlueprintRuleInline(admin.TabularInline):
 
 @admin.register(TestForm)
 class TestFormAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "mode", "pass_mark", "time_limit", "active"]
-    list_filter = ["kind", "mode", "active"]
+    list_display = ["title", "report", "kind", "mode", "pass_mark", "time_limit", "active"]
+    list_filter = ["report", "kind", "mode", "active"]
     inlines = [FormQuestionInline, BlueprintRuleInline]
     search_fields = ["title", "key"]
 

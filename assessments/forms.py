@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import units_of
+from knowledge.models import KMReport
 from volunteerkm.thai import BE_OFFSET, MONTHS, fold_digits, thai_digits
 
 from .models import CODE_ALPHABET, CODE_LENGTH, Participant, TestForm, TrainingSession
@@ -139,6 +140,15 @@ class FormChoice(forms.ModelChoiceField):
         return obj.title
 
 
+def forms_by_km(queryset):
+    """Choices grouped under the title of the KM each form tests, the site's main KM first."""
+    main = KMReport.objects.main()
+    groups = {}
+    for form in sorted(queryset, key=lambda f: (f.report_id != getattr(main, "pk", None), f.report_id or 0, f.title)):
+        groups.setdefault(form.report.title if form.report_id else "ไม่ระบุ KM", []).append((form.pk, form.title))
+    return [("", "---------"), *groups.items()]
+
+
 class SessionForm(forms.ModelForm):
     """A trainer opens a training for one of their units and sets how it runs."""
 
@@ -166,12 +176,15 @@ class SessionForm(forms.ModelForm):
         self.fields["unit"].error_messages["invalid_choice"] = "เลือกได้เฉพาะหน่วยงานที่คุณสังกัด"
         for name in ("pre_form", "post_form"):
             self.fields[name].error_messages["invalid_choice"] = "เลือกแบบทดสอบจากรายการ"
-        volunteer_forms = TestForm.objects.filter(active=True, kind__in=["pre", "post"])
+        volunteer_forms = TestForm.objects.filter(active=True, kind__in=["pre", "post"]).select_related("report")
         self.fields["pre_form"].queryset = volunteer_forms.filter(kind="pre")
         self.fields["post_form"].queryset = volunteer_forms
+        for name in ("pre_form", "post_form"):
+            self.fields[name].choices = forms_by_km(self.fields[name].queryset)
         self.fields["post_form"].help_text = "ชุดคู่ขนาน (ข้อคำถามต่างกัน วัดเรื่องเดียวกัน) หรือชุดเดียวกับก่อนอบรมก็ได้"
         self.fields["date"].initial = timezone.localdate()
-        first_pre = volunteer_forms.filter(kind="pre").first()
+        pre_forms = volunteer_forms.filter(kind="pre")
+        first_pre = pre_forms.filter(report=KMReport.objects.main()).first() or pre_forms.first()
         if first_pre:
             self.fields["pre_form"].initial = first_pre.pk
             post = first_pre.parallels.filter(active=True).first() or first_pre

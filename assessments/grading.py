@@ -107,11 +107,12 @@ def _draw(form: TestForm, updated_at, seed: str) -> list[int]:
     rng = random.Random(f"{form.pk}:{seed}")
     chosen = []
     for rule in BlueprintRule.objects.filter(form=form).select_related("chapter").order_by("id"):
-        pool = Question.objects.filter(status=Question.PUBLISHED)
+        # Only the form's own KM: its chapters' items, or its report's fields.
+        pool = Question.objects.filter(status=Question.PUBLISHED) if form.report_id else Question.objects.none()
         if rule.chapter_id:
-            pool = pool.filter(chapter=rule.chapter, field__isnull=True)
+            pool = pool.filter(chapter=rule.chapter, chapter__report_id=form.report_id, field__isnull=True)
         else:
-            pool = pool.filter(field__isnull=False)
+            pool = pool.filter(field__report_id=form.report_id)
         pool = sorted(pool, key=lambda q: q.key)
         chosen += rng.sample(pool, min(rule.count, len(pool)))
     return _published_latest(chosen)

@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Unit
-from knowledge.models import Chapter, Item, ReportField
+from knowledge.models import Chapter, Item, KMReport, ReportField
 from volunteerkm.thai import thai_digits
 
 PRE, POST, STAFF = "pre", "post", "staff"
@@ -240,6 +240,9 @@ class TestForm(models.Model):
     key = models.SlugField("รหัสแบบทดสอบ", max_length=80, unique=True, null=True, blank=True,
                            help_text="ใช้ในไฟล์คลังคำถาม (forms.yaml) เว้นว่างได้")
     title = models.CharField("ชื่อแบบทดสอบ", max_length=200)
+    # The KM it tests: a blueprint draws only from this KM's chapters and report fields.
+    report = models.ForeignKey(KMReport, on_delete=models.SET_NULL, null=True, related_name="test_forms",
+                               verbose_name="KM", help_text="แบบทดสอบนี้วัดความรู้จาก KM เรื่องใด")
     kind = models.CharField("ประเภท", max_length=5, choices=KIND_CHOICES, default=PRE)
     mode = models.CharField("วิธีเลือกข้อคำถาม", max_length=10, choices=MODE_CHOICES, default=FIXED)
     pass_mark = models.PositiveSmallIntegerField("เกณฑ์ผ่าน (ร้อยละ)", default=60)
@@ -285,6 +288,12 @@ class FormQuestion(models.Model):
     def __str__(self):
         return f"{self.form_id}: {self.order}"
 
+    def clean(self):
+        question = self.question if self.question_id else None
+        target = question and (question.item.chapter if question.item_id else question.field)
+        if target is not None and self.form_id and target.report_id != self.form.report_id:
+            raise ValidationError({"question": f"คำถามนี้เป็นของ KM อื่น ไม่ใช่ KM ของแบบทดสอบ ({self.form.report})"})
+
 
 class BlueprintRule(models.Model):
     """Draw `count` published questions from one chapter (empty chapter: from the
@@ -306,6 +315,10 @@ class BlueprintRule(models.Model):
     @property
     def section(self):
         return str(self.chapter.number) if self.chapter_id else REPORT_SECTION
+
+    def clean(self):
+        if self.chapter_id and self.form_id and self.chapter.report_id != self.form.report_id:
+            raise ValidationError({"chapter": f"หมวดนี้ไม่ได้อยู่ใน KM ของแบบทดสอบ ({self.form.report})"})
 
 
 # --- training sessions -------------------------------------------------------------------

@@ -7,6 +7,7 @@ workspace page is looked at on a 360 px phone and a 1280 px screen (var/screens/
 than the phone, body text at least 16 px, axe-core's WCAG 2.1 AA rules, no script or style the
 Content Security Policy refuses."""
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -111,11 +112,15 @@ def look_at(person, name):
     assert person.refused == [], person.refused
 
 
-def public_shows_nothing_of_it(visitor, base):
+def public_shows_nothing_of_it(visitor, base, draft_path=None):
     for path in ("/", "/km/", f"/search/?q={WORD}"):
         visitor.go(path)
         text = visitor.main()
         assert TITLE not in text and ITEM_1 not in text and ITEM_2 not in text, path
+    if draft_path:  # the draft's own page asks a visitor to sign in and shows nothing of it
+        visitor.go(draft_path)
+        assert "/accounts/login/" in visitor.page.url
+        assert TITLE not in visitor.page.content() and ITEM_1 not in visitor.page.content()
     hits = visitor.page.request.get(f"{base}/api/search?q={WORD}").json()["results"]
     assert not any(ITEM_1 in r["title"] or ITEM_2 in r["title"] for r in hits)
 
@@ -141,6 +146,7 @@ def test_a_unit_writes_reviews_and_publishes_its_km(km_team, live_server_url, br
     page.fill("input[name=chapter]", "การตั้งธนาคารขยะ")
     page.click("main button[type=submit]")
     assert "สร้าง KM แล้ว" in editor.main()
+    draft_path = urlparse(page.url).path
 
     # Two items; the live preview follows the typing.
     for title, body in ((ITEM_1, "อพม. ชวนชาวบ้านตั้ง**ธนาคารขยะ**ที่ศาลาหมู่บ้าน\n\n- รับซื้อขวดพลาสติก\n- รับซื้อกระดาษ"),
@@ -170,7 +176,7 @@ def test_a_unit_writes_reviews_and_publishes_its_km(km_team, live_server_url, br
     page.go_back()
     page.click("main button:has-text('เสนอผู้บริหาร')")
     assert "เสนอผู้บริหารแล้ว" in editor.main()
-    public_shows_nothing_of_it(visitor, base)
+    public_shows_nothing_of_it(visitor, base, draft_path)
 
     # The executive reads the diff and sends it back with a comment.
     rp = reviewer.page
@@ -196,7 +202,7 @@ def test_a_unit_writes_reviews_and_publishes_its_km(km_team, live_server_url, br
     page.fill("input[name=review_by]", "1/1/2568")  # already past: listed for review
     page.click("main button[name=save]")
     page.click("main button:has-text('เสนอผู้บริหาร')")
-    public_shows_nothing_of_it(visitor, base)
+    public_shows_nothing_of_it(visitor, base, draft_path)
     editor.go("/workspace/")
     assert "เลยกำหนดทบทวน" in editor.main() and "๑ มกราคม พ.ศ. ๒๕๖๘" in editor.main()
     look_at(editor, "workspace-home-editor")
@@ -213,7 +219,7 @@ def test_a_unit_writes_reviews_and_publishes_its_km(km_team, live_server_url, br
     rp.check("input[name=decision][value=approve]")
     rp.click("main button:has-text('บันทึกผลการพิจารณา')")
     assert "อนุมัติแล้ว" in reviewer.main()
-    public_shows_nothing_of_it(visitor, base)
+    public_shows_nothing_of_it(visitor, base, draft_path)
     look_at(reviewer, "workspace-draft-approved")
     rp.click("main button:has-text('เผยแพร่')")
     assert "/km/" in rp.url and TITLE in reviewer.main()

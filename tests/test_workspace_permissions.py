@@ -5,10 +5,12 @@ approve nothing; a member without a KM role and other units' people see nothing 
 anonymous visitors are sent to the login page."""
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.models import AuditEvent, Membership, Unit
-from workspace.models import APPROVED, DRAFT, PUBLISHED, RETURNED, SUBMITTED, Draft, DraftChapter, DraftItem
+from workspace.models import APPROVED, DRAFT, PUBLISHED, RETURNED, SUBMITTED, Attachment, Draft, DraftChapter, DraftItem
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +21,7 @@ ROLES = {
     "reviewer_b": ("b", Membership.KM_REVIEWER),
     "admin": ("division", Membership.KM_ADMIN),
     "trainer_a": ("a", Membership.TRAINER),
+    "volunteer": (None, None),  # signed in, no membership at all
 }
 TITLE_A = "KM ทดสอบสิทธิ์ของหน่วยงานเอ"
 TITLE_B = "KM ทดสอบสิทธิ์ของหน่วยงานบี"
@@ -43,7 +46,8 @@ def world():
     users = {}
     for name, (unit, role) in ROLES.items():
         user = get_user_model().objects.create_user(f"ws-{name}")
-        Membership.objects.create(user=user, unit=units[unit], role=role)
+        if role:
+            Membership.objects.create(user=user, unit=units[unit], role=role)
         users[name] = user
         clients[name] = Client()
         clients[name].force_login(user)
@@ -65,7 +69,7 @@ def expect(response, wanted):
 
 @pytest.mark.parametrize(("who", "wanted"), [
     ("editor_a", 200), ("reviewer_a", 200), ("admin", 200),
-    ("editor_b", 404), ("reviewer_b", 404), ("trainer_a", 403), ("anonymous", "login"),
+    ("editor_b", 404), ("reviewer_b", 404), ("trainer_a", 403), ("volunteer", 403), ("anonymous", "login"),
 ])
 def test_who_sees_a_units_draft(world, who, wanted):
     draft = draft_of(world, "a", DRAFT)
@@ -87,8 +91,9 @@ def test_the_workspace_home_lists_only_the_units_the_user_works_for(world, who, 
     assert (TITLE_B in html) is sees_b
 
 
-def test_a_member_without_a_km_role_is_refused_in_thai(world):
-    response = world["clients"]["trainer_a"].get("/workspace/")
+@pytest.mark.parametrize("who", ["trainer_a", "volunteer"])
+def test_a_member_without_a_km_role_is_refused_in_thai(world, who):
+    response = world["clients"][who].get("/workspace/")
     assert response.status_code == 403
     assert "ยังไม่มีบทบาทในพื้นที่ทำงาน KM" in response.content.decode()
 
@@ -96,6 +101,7 @@ def test_a_member_without_a_km_role_is_refused_in_thai(world):
 def test_the_menu_shows_the_workspace_only_to_people_with_a_km_role(world):
     link = 'href="/workspace/"'
     assert link not in world["clients"]["trainer_a"].get("/").content.decode()
+    assert link not in world["clients"]["volunteer"].get("/").content.decode()
     assert link not in world["clients"]["anonymous"].get("/").content.decode()
     assert link in world["clients"]["editor_a"].get("/").content.decode()
 
@@ -110,7 +116,7 @@ def test_anonymous_visitors_are_sent_to_login(world, path):
 
 @pytest.mark.parametrize(("who", "wanted"), [
     ("editor_a", 200), ("reviewer_a", 403), ("admin", 403), ("editor_b", 404), ("reviewer_b", 404),
-    ("trainer_a", 403), ("anonymous", "login"),
+    ("trainer_a", 403), ("volunteer", 403), ("anonymous", "login"),
 ])
 def test_only_the_units_km_team_edits_its_draft(world, who, wanted):
     draft = draft_of(world, "a", RETURNED)
@@ -126,8 +132,8 @@ def test_only_the_units_km_team_edits_its_draft(world, who, wanted):
 
 
 @pytest.mark.parametrize(("who", "wanted"), [
-    ("editor_a", 302), ("reviewer_a", 403), ("admin", 403), ("editor_b", 404), ("trainer_a", 403),
-    ("anonymous", "login"),
+    ("editor_a", 302), ("reviewer_a", 403), ("admin", 403), ("editor_b", 404), ("reviewer_b", 404),
+    ("trainer_a", 403), ("volunteer", 403), ("anonymous", "login"),
 ])
 def test_only_the_units_km_team_submits(world, who, wanted):
     draft = draft_of(world, "a", DRAFT)
@@ -147,17 +153,20 @@ def test_an_editor_creates_a_km_only_for_a_unit_of_their_own(world):
     response = editor.post("/workspace/new/", {**fields, "unit": world["units"]["a"].pk})
     assert response.status_code == 302
     assert Draft.objects.get(title=fields["title"]).unit == world["units"]["a"]
-    for who in ("reviewer_a", "admin", "trainer_a"):
+    for who in ("reviewer_a", "reviewer_b", "admin", "trainer_a", "volunteer"):
         expect(world["clients"][who].get("/workspace/new/"), 403)
+        expect(world["clients"][who].post("/workspace/new/", {**fields, "unit": world["units"]["a"].pk}), 403)
+    assert Draft.objects.filter(title=fields["title"]).count() == 1
 
 
 # Reviewing and publishing ---------------------------------------------------------------------
 
 @pytest.mark.parametrize(("who", "wanted"), [
     ("reviewer_a", 302), ("editor_a", 403), ("admin", 403), ("reviewer_b", 404), ("editor_b", 404),
-    ("trainer_a", 403), ("anonymous", "login"),
+    ("trainer_a", 403), ("volunteer", 403), ("anonymous", "login"),
 ])
-def test_only_the_units_executive_approves(world, who, wanted):
+@pytest.mark.parametrize(("decision", "status"), [("approve", APPROVED), ("return", RETURNED)])
+def test_only_the_units_executive_approves_or_returns(world, who, wanted, decision, status):
     draft = draft_of(world, "a", SUBMITTED)
     client = world["clients"][who]
     reads = 200 if who in ("reviewer_a", "admin") else wanted  # the division's administrators read the diff
@@ -165,10 +174,10 @@ def test_only_the_units_executive_approves(world, who, wanted):
     expect(page, reads)
     if reads == 200:
         assert ('name="decision"' in page.content.decode()) is (who == "reviewer_a")
-    expect(client.post(f"/workspace/{draft.pk}/review/", {"decision": "approve"}), wanted)
+    expect(client.post(f"/workspace/{draft.pk}/review/", {"decision": decision, "comment": "ขอแก้หัวข้อ"}), wanted)
     draft.refresh_from_db()
-    assert (draft.status == APPROVED) is (wanted == 302)
-    assert AuditEvent.objects.filter(action="km.approve").exists() is (wanted == 302)
+    assert (draft.status == status) is (wanted == 302)
+    assert AuditEvent.objects.filter(action=f"km.{decision}").exists() is (wanted == 302)
 
 
 def test_a_reviewer_of_unit_a_cannot_approve_unit_bs_km(world):
@@ -190,7 +199,7 @@ def test_returning_needs_a_comment(world):
 
 @pytest.mark.parametrize(("who", "wanted"), [
     ("editor_a", 302), ("reviewer_a", 302), ("admin", 403), ("editor_b", 404), ("reviewer_b", 404),
-    ("trainer_a", 403), ("anonymous", "login"),
+    ("trainer_a", 403), ("volunteer", 403), ("anonymous", "login"),
 ])
 def test_who_publishes_an_approved_km(world, who, wanted):
     draft = draft_of(world, "a", APPROVED)
@@ -210,7 +219,8 @@ def test_nothing_unapproved_is_published(world, status):
 
 
 @pytest.mark.parametrize(("who", "wanted"), [
-    ("admin", 200), ("editor_a", 403), ("reviewer_a", 403), ("trainer_a", 403), ("anonymous", "login"),
+    ("admin", 200), ("editor_a", 403), ("reviewer_a", 403), ("editor_b", 403), ("reviewer_b", 403),
+    ("trainer_a", 403), ("volunteer", 403), ("anonymous", "login"),
 ])
 def test_only_km_administrators_see_every_units_pipeline(world, who, wanted):
     draft_of(world, "a", DRAFT)
@@ -233,7 +243,8 @@ def test_a_chapter_that_is_not_a_number_or_not_this_kms_is_ignored(world):
 
 
 @pytest.mark.parametrize(("who", "wanted"), [
-    ("editor_a", 302), ("reviewer_a", 403), ("admin", 403), ("editor_b", 404), ("anonymous", "login"),
+    ("editor_a", 302), ("reviewer_a", 403), ("admin", 403), ("editor_b", 404), ("reviewer_b", 404),
+    ("trainer_a", 403), ("volunteer", 403), ("anonymous", "login"),
 ])
 def test_only_the_team_throws_away_a_km_never_published(world, who, wanted):
     draft = draft_of(world, "a", DRAFT)
@@ -259,3 +270,26 @@ def test_editing_a_chapter_shows_its_own_number(world):
     assert 'name="number" value="1"' in page
     new = world["clients"]["editor_a"].get(f"/workspace/{draft.pk}/chapters/new/").content.decode()
     assert 'name="number" value="3"' in new
+
+
+# Source documents ------------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.mark.parametrize(("who", "opens", "attaches"), [
+    ("editor_a", 200, 302), ("reviewer_a", 200, 403), ("admin", 200, 403), ("editor_b", 404, 404),
+    ("reviewer_b", 404, 404), ("trainer_a", 403, 403), ("volunteer", 403, 403), ("anonymous", "login", "login"),
+])
+def test_who_opens_and_attaches_a_kms_source_documents(world, who, opens, attaches, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    draft = draft_of(world, "a", DRAFT)
+    document = Attachment.objects.create(draft=draft, file=ContentFile(PDF, name="source.pdf"), name="ต้นฉบับ.pdf",
+                                         content_type="application/pdf", size=len(PDF))
+    client = world["clients"][who]
+    expect(client.get(f"/workspace/{draft.pk}/files/{document.pk}/"), opens)
+    upload = SimpleUploadedFile("เพิ่มเติม.pdf", PDF, content_type="application/pdf")
+    expect(client.post(f"/workspace/{draft.pk}/files/", {"file": upload}), attaches)
+    assert Attachment.objects.filter(draft=draft).count() == (2 if attaches == 302 else 1)
+    expect(client.post(f"/workspace/{draft.pk}/files/{document.pk}/delete/"), attaches)
+    assert Attachment.objects.filter(pk=document.pk).exists() is (attaches != 302)

@@ -100,7 +100,7 @@ def test_a_draft_is_public_only_once_approved_and_published(team):
     draft.refresh_from_db()
     assert draft.status == PUBLISHED and response["Location"] == draft.report.get_absolute_url()
     report = draft.report
-    assert report.unit == unit.name and report.slug == f"{unit.code}-{draft.pk}"
+    assert report.unit == unit.name and report.slug == draft.slug and re.fullmatch(rf"{unit.code}-\d+", draft.slug)
     assert set(ReportField.objects.filter(report=report).values_list("key", flat=True)) == {
         "team", "topic", "objectives"}
     items = Item.objects.filter(chapter__report=report).order_by("order")

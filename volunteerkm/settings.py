@@ -35,6 +35,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_URL_SET = bool(os.environ.get("SITE_URL"))
 
 INSTALLED_APPS = [
+    # First: its templates draw the admin's change history with dates in the Buddhist Era, and
+    # before simple_history, whose history list it draws too (volunteerkm/templates).
+    "volunteerkm",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -42,8 +45,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    # Before simple_history: its history list is drawn by volunteerkm/templates (dates in พ.ศ.).
-    "volunteerkm",
     "simple_history",
     "django_htmx",
     # django-ninja serves the API docs (Swagger UI) from its own static files, not a CDN.

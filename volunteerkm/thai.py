@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
 
+from django.utils import timezone
 from pythainlp import thai_above_vowels, thai_below_vowels, thai_follow_vowels, thai_lead_vowels, thai_tonemarks
 from pythainlp.tokenize import word_tokenize
 from pythainlp.util import arabic_digit_to_thai_digit, thai_digit_to_arabic_digit, thai_strftime
@@ -92,6 +93,16 @@ def thai_date(value, digits: str = "thai") -> str:
         value = datetime(value.year, value.month, value.day)
     text = thai_strftime(value, "%-d %B พ.ศ. %Y")
     return thai_digits(text) if digits == "thai" else text
+
+
+def thai_datetime(value) -> str:
+    """A date as thai_date writes it; a datetime in the project's time zone, with its time:
+    '30 พฤศจิกายน พ.ศ. ๒๕๖๙ ๑๔:๐๕ น.'."""
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return f"{thai_date(value)} {thai_digits(value.strftime('%H:%M'))} น."
+    return thai_date(value)
 
 
 def thai_month_year(value) -> str:

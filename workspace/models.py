@@ -34,6 +34,9 @@ class Draft(models.Model):
     chapters → items, with where it stands in the workflow."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="km_drafts", verbose_name="หน่วยงาน")
+    # The KM's address (/km/<slug>/) and its folder in the content files: the published report's
+    # slug once published, before that <unit code>-<n>; given once and kept.
+    slug = models.SlugField("รหัส", max_length=60, unique=True, editable=False)
     title = models.CharField("ชื่อเรื่อง KM", max_length=300)
     project = models.CharField("โครงการ", max_length=300, blank=True)
     # {field key: Markdown} for the keys of knowledge.models.FIELD_KEYS.
@@ -56,13 +59,18 @@ class Draft(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            if self.report_id:
+                self.slug = self.report.slug
+            else:
+                prefix = self.unit.code
+                self.slug = _free_slug(prefix, Draft.objects.filter(slug__startswith=prefix),
+                                       KMReport.objects.filter(slug__startswith=prefix))
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("workspace:draft", args=[self.pk])
-
-    @property
-    def slug(self):
-        """The published KM's address: /km/<unit code>-<number>/."""
-        return self.report.slug if self.report_id else f"{self.unit.code}-{self.pk}"
 
     def field_rows(self):
         """[(key, title, section, body)] in the template's order."""
@@ -155,6 +163,8 @@ class Transition(models.Model):
     to_status = models.CharField("เป็นสถานะ", max_length=10, choices=STATUS_CHOICES)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
                               verbose_name="ผู้ดำเนินการ")
+    # The actor's user name, kept with the record (and in the content files) when the account is gone.
+    actor_name = models.CharField("ชื่อผู้ใช้ของผู้ดำเนินการ", max_length=150, blank=True)
     at = models.DateTimeField("เวลา", default=timezone.now)
     comment = models.TextField("ความเห็น", blank=True)
 
@@ -165,6 +175,11 @@ class Transition(models.Model):
 
     def __str__(self):
         return f"{self.draft} · {self.get_to_status_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.actor_id and not self.actor_name:
+            self.actor_name = self.actor.get_username()
+        super().save(*args, **kwargs)
 
 
 def _attachment_path(instance, filename):

@@ -27,7 +27,8 @@ def question_record(q: Question) -> dict:
 
 
 def form_record(form: TestForm) -> dict:
-    rec = {"key": form.key, "title": form.title, "kind": form.kind, "mode": form.mode, "pass_mark": form.pass_mark}
+    rec = {"key": form.key, "title": form.title, **({"km": form.report.slug} if form.report_id else {}),
+           "kind": form.kind, "mode": form.mode, "pass_mark": form.pass_mark}
     if form.time_limit:
         rec["time_limit"] = form.time_limit
     if form.parallel_to_id and form.parallel_to.key:

@@ -64,13 +64,13 @@ def load_bank(bank: dict, user=None) -> dict:
         q.snapshot(user)
         counts["new_versions"] += q.version != before
         counts["questions"] += 1
-    # Blueprint sections name chapters by number ("1" … "7"); the KM report section has none.
-    chapters = {str(c.number): c for c in Chapter.objects.all()}
     forms = {}
     for rec in bank["forms"]:
         form = TestForm.objects.filter(key=rec["key"]).first() or TestForm(key=rec["key"])
-        counts["changed"] += save_if_changed(form, {k: rec[k] for k in FORM_FIELDS})
+        counts["changed"] += save_if_changed(form, {"report": rec["report"], **{k: rec[k] for k in FORM_FIELDS}})
         counts["changed"] += _load_questions(form, rec["questions"])
+        # Blueprint sections name the form's KM's chapters by number ("1" … "7"); the report section has none.
+        chapters = {str(c.number): c for c in Chapter.objects.filter(report=rec["report"])}
         counts["changed"] += _load_rules(form, rec["blueprint"], chapters)
         forms[rec["key"]] = form
         counts["forms"] += 1

@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from django.conf import settings
+
 from assessments.bankcheck import parallel_problem
 from assessments.models import KIND_CHOICES, REPORT_SECTION, Question
 from assessments.question_sources import check_source, squash
@@ -20,7 +22,7 @@ from knowledge.yamlfiles import ContentError, Entry, read_yaml_mappings
 
 QUESTION_KEYS = ["key", "item", "field", "kind", "difficulty", "status", "text", "options", "answer", "source",
                  "explanation"]
-FORM_KEYS = ["key", "title", "kind", "mode", "pass_mark", "time_limit", "parallel_to", "questions", "blueprint"]
+FORM_KEYS = ["key", "title", "km", "kind", "mode", "pass_mark", "time_limit", "parallel_to", "questions", "blueprint"]
 DIFFICULTY = {"easy": Question.EASY, "medium": Question.MEDIUM, "hard": Question.HARD}
 OPTION_KEYS = "abcde"
 FORM_KINDS = [k for k, _ in KIND_CHOICES]
@@ -141,6 +143,10 @@ def _parse_form(entry: Entry, question_keys) -> dict:
     entry.check_keys(FORM_KEYS)
     rec, key = entry.value, _key(entry)
     out = {"key": key, "title": _text(entry, "title"), "_line": entry.line}
+    # The KM the form tests (its folder's name); the site's main KM when not given.
+    out["km"] = rec.get("km", settings.KM_MAIN_REPORT)
+    if not isinstance(out["km"], str) or not SLUG.match(out["km"]):
+        raise entry.error(f"แบบทดสอบ {key}: km ต้องเป็นรหัสของ KM (ชื่อโฟลเดอร์ เช่น regulation-2564)")
     if rec.get("kind") not in FORM_KINDS:
         raise entry.error(f"แบบทดสอบ {key}: kind ต้องเป็น pre, post หรือ staff")
     out["kind"] = rec["kind"]
@@ -175,16 +181,35 @@ def _parse_form(entry: Entry, question_keys) -> dict:
 
 def _check_forms_against_bank(forms_file: Path, forms, questions):
     """What a form needs of the other forms and of the published questions."""
-    keys = {form["key"] for form in forms}
+    keys = {form["key"]: form for form in forms}
     published = {q["key"]: q for q in questions if q["status"] == "published"}
+    km_of = {q["key"]: (q["item"].chapter.report_id if q["item"] else q["field"].report_id) for q in questions}
     by_section = {}
     for q in published.values():
         section = str(q["item"].chapter.number) if q["item"] else REPORT_SECTION
-        by_section[section] = by_section.get(section, 0) + 1
+        by_section[km_of[q["key"]], section] = by_section.get((km_of[q["key"]], section), 0) + 1
+    for form in forms:
+        report = KMReport.objects.filter(slug=form["km"]).first()
+        if report is None:
+            raise ContentError(forms_file, form["_line"], f"แบบทดสอบ {form['key']}: ไม่พบ KM '{form['km']}' ในฐานข้อมูล")
+        form["report"] = report
     for form in forms:
         if form["parallel_to"] and form["parallel_to"] not in keys:
             raise ContentError(forms_file, form["_line"],
                                f"แบบทดสอบ {form['key']}: parallel_to '{form['parallel_to']}' ไม่พบในไฟล์นี้")
+        if form["parallel_to"] and keys[form["parallel_to"]]["km"] != form["km"]:
+            raise ContentError(forms_file, form["_line"],
+                               f"แบบทดสอบ {form['key']}: ฉบับคู่ขนาน '{form['parallel_to']}' ต้องวัด KM เดียวกัน")
+        for qkey in form["questions"]:
+            if km_of[qkey] != form["report"].pk:
+                raise ContentError(forms_file, form["_line"],
+                                   f"แบบทดสอบ {form['key']}: คำถาม '{qkey}' เป็นคำถามของ KM อื่น "
+                                   f"ไม่ใช่ของ KM '{form['km']}'")
+        numbers = {str(n) for n in form["report"].chapters.values_list("number", flat=True)}
+        for section in form["blueprint"]:
+            if section != REPORT_SECTION and section not in numbers:
+                raise ContentError(forms_file, form["_line"],
+                                   f"แบบทดสอบ {form['key']}: KM '{form['km']}' ไม่มีหมวดที่ {section}")
     sections = {q["key"]: (str(q["item"].chapter.number) if q["item"] else REPORT_SECTION, q["difficulty"])
                 for q in questions}
     blueprints = {form["key"]: Counter(sections[k] for k in form["questions"]) if form["mode"] == "fixed" else
@@ -201,7 +226,7 @@ def _check_forms_against_bank(forms_file: Path, forms, questions):
                 raise ContentError(forms_file, form["_line"],
                                    f"แบบทดสอบ {form['key']}: คำถาม '{qkey}' ยังเป็นฉบับร่าง ใช้ในแบบทดสอบไม่ได้")
         for section, count in form["blueprint"].items():
-            available = by_section.get(section, 0)
+            available = by_section.get((form["report"].pk, section), 0)
             if available < count:
                 raise ContentError(forms_file, form["_line"],
                                    f"แบบทดสอบ {form['key']}: หมวด {section} มีคำถามที่เผยแพร่ {available} ข้อ "

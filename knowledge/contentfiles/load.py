@@ -1,5 +1,6 @@
 """Loading the knowledge files (a Tree from `read`) into the database, in one transaction:
 all of it or none of it."""
+from django.conf import settings
 from django.db import transaction
 
 from knowledge.models import Chapter, GlossaryTerm, Item, KMReport, ReportField, SynonymGroup
@@ -47,7 +48,8 @@ def load_tree(tree: Tree) -> dict:
             obj.delete()
             counts["deleted"] += 1
 
-    for rec in tree.reports:
+    # The site's main KM first, so that in a new database it is also the first report.
+    for rec in sorted(tree.reports, key=lambda r: r["slug"] != settings.KM_MAIN_REPORT):
         if rec["slug"] in kept:
             continue
         report = KMReport.objects.filter(slug=rec["slug"]).first() or KMReport(slug=rec["slug"])

@@ -2,6 +2,7 @@
 data (`read_tree`), or a ContentError names the first problem's file and line."""
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from knowledge.models import FIELD_KEYS, MAX_QUESTION
@@ -32,7 +33,11 @@ SCHEMAS = {
         "status": (str, True), "review": (str, False), "questions": (list, False),
     },
 }
-TYPE_NAMES = {str: "ข้อความ", int: "จำนวนเต็ม", bool: "true/false", list: "รายการ (แต่ละบรรทัดขึ้นต้นด้วย - )"}
+TYPE_NAMES = {str: "ข้อความ", int: "จำนวนเต็ม", bool: "true/false", list: "รายการ (แต่ละบรรทัดขึ้นต้นด้วย - )",
+              date: "วันที่ในรูปแบบ ปปปป-ดด-วว (ค.ศ.)"}
+# A KM that its unit's team keeps in the KM workspace has a folder of that name in its KM folder
+# (km/<slug>/workspace/, read by the workspace); a KM not yet published has only that folder.
+WORKSPACE_DIR = "workspace"
 # A front-matter key whose model attribute has another name.
 ATTRIBUTES = {"questions": "asked_questions"}
 
@@ -51,10 +56,10 @@ def _check_questions(path, line, questions):
         seen.add(key)
 
 
-def read_markdown(path: Path, kind: str) -> dict:
-    """Front matter (checked against SCHEMAS[kind]) plus `body`."""
+def read_markdown(path: Path, kind: str, schemas=SCHEMAS) -> dict:
+    """Front matter (checked against schemas[kind]) plus `body`."""
     page = read_front_matter(path)
-    meta, schema, line_of = page.meta, SCHEMAS[kind], page.line_of
+    meta, schema, line_of = page.meta, schemas[kind], page.line_of
     for key in meta:
         if key not in schema:
             raise ContentError(path, line_of(key), f"ไม่รู้จักคีย์ '{key}' (ใช้ได้: {', '.join(schema)})")
@@ -147,6 +152,8 @@ def read_tree(root) -> Tree:
     km_dir = root / "km"
     for report_dir in sorted(p for p in km_dir.glob("*") if p.is_dir()) if km_dir.is_dir() else []:
         report_file = report_dir / "report.md"
+        if not report_file.exists() and (report_dir / WORKSPACE_DIR).is_dir():
+            continue  # a KM its team has not published yet
         if not report_file.exists():
             raise ContentError(report_file, None, "ไม่พบไฟล์ report.md ของรายงาน")
         report = read_markdown(report_file, "report")
@@ -169,7 +176,7 @@ def read_tree(root) -> Tree:
         _unique(report["chapters"], "number", "หมวดที่")
         tree.reports.append(report)
     _unique(tree.reports, "slug", "slug ของรายงาน")
-    if not tree.reports:
+    if not tree.reports and not list(km_dir.glob(f"*/{WORKSPACE_DIR}")):
         raise ContentError(root, None, "ไม่พบรายงาน KM (km/<รหัส>/report.md)")
     if (root / "glossary.yaml").exists():
         tree.glossary = read_glossary(root / "glossary.yaml")
