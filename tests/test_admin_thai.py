@@ -84,3 +84,28 @@ def test_revision_history_dates_are_in_the_buddhist_era(editor_client):
     item.history.filter(pk=item.history.latest().pk).update(history_date=WHEN)
     history = editor_client.get(f"/admin/knowledge/item/{item.pk}/history/").content.decode()
     assert "๓๐ พฤศจิกายน พ.ศ. ๒๕๖๙ ๑๔:๐๕ น." in history and "2026" not in history
+
+
+def test_every_admin_page_is_drawn_in_sarabun_and_names_installed_apps_in_thai(admin_client):
+    index = admin_client.get("/admin/").content.decode()
+    # Sarabun, as the site: Thai marks sit right without Thai system fonts.
+    assert re.search(r"/static/css/admin\.[0-9a-f]+\.css", index)
+    text = shown(index)
+    assert "การป้องกันการเดารหัสผ่าน" in text and "งานเบื้องหลัง" in text
+    assert not [word for word in ("Axes", "Access attempts", "Access logs", "Tasks Database Backend", "Task Results")
+                if word in text]
+
+
+def test_a_revision_lists_extra_columns_are_named_and_valued_in_thai(admin_client):
+    item = Item.objects.get(slug="dress")
+    text = shown(admin_client.get(f"/admin/knowledge/item/{item.pk}/history/").content.decode())
+    assert "สถานะ" in text and "ชื่อเรื่อง" in text and "เผยแพร่แล้ว" in text
+    assert "published" not in text and "status" not in text.lower()
+
+
+def test_the_admins_selection_counter_is_in_thai(admin_client):
+    from django.utils import translation
+
+    with translation.override("th"):
+        catalog = admin_client.get("/admin/jsi18n/").content.decode()
+    assert "\\u0e40\\u0e25\\u0e37\\u0e2d\\u0e01\\u0e41\\u0e25\\u0e49\\u0e27" in catalog or "เลือกแล้ว" in catalog

@@ -49,10 +49,10 @@ INSTALLED_APPS = [
     "django_htmx",
     # django-ninja serves the API docs (Swagger UI) from its own static files, not a CDN.
     "ninja",
-    "axes",
+    "volunteerkm.appnames.LoginLockouts",  # django-axes, named in Thai
     "django_ratelimit",
     "django_tasks",
-    "django_tasks_db",
+    "volunteerkm.appnames.BackgroundTasks",  # django-tasks-db, named in Thai
     "accounts",
     "knowledge",
     "search",
