@@ -1,7 +1,7 @@
 """The editors' loop: what people asked and did not find (no result, results nobody opened,
-or a 👎), most asked first. In one action an editor attaches a question to the item that
-answers it (it becomes one of the item's questions, a revision of the item, and search
-finds the item by it from then on) or marks it as not covered by this KM."""
+or a 👎), most asked first. In one action an editor attaches a question to the item (or
+the field of the KM report) that answers it (it becomes one of its questions, a revision,
+and search finds it by the question from then on) or marks it as not covered by this KM."""
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from knowledge.models import Item
+from knowledge.models import Item, ReportField
 from volunteerkm.thai import thai_digits
 
 from . import engine
@@ -52,28 +52,44 @@ def feedback_counts(since):
     return counts, comments
 
 
-def _item_choices():
+def _answer_choices():
+    """(search key, label) of every item, then every field of the KM reports: what a
+    question can be attached to."""
     items = Item.objects.select_related("chapter").order_by("chapter__number", "order")
-    return [(i.pk, f"หมวด {thai_digits(i.chapter.number)} · {i.title}") for i in items]
+    fields = ReportField.objects.order_by("report_id", "section")
+    return ([(f"item:{i.pk}", f"หมวด {thai_digits(i.chapter.number)} · {i.title}") for i in items]
+            + [(f"field:{f.pk}", f"รายงาน KM ข้อ {thai_digits(f.section)} · {f.title}") for f in fields])
+
+
+# What a question may be attached to, by the kind in its search key, and who may do it.
+ANSWERS = {"item": (Item, "knowledge.change_item"), "field": (ReportField, "knowledge.change_reportfield")}
+
+
+def _chosen_answer(value: str):
+    """(model, pk) of an "item:12" / "field:3" choice (a bare number is an item), or None."""
+    kind, _, pk = value.rpartition(":")
+    kind = kind or "item"
+    if kind not in ANSWERS or not pk.isdigit():
+        return None
+    return ANSWERS[kind], int(pk)
 
 
 @staff_member_required
 def gaps(request):
     since = timezone.now() - timezone.timedelta(days=DAYS)
     rows = list(unanswered(since)[:ROWS])
-    item_urls = {i.get_absolute_url(): i.pk for i in Item.objects.select_related("chapter__report")}
     with engine.answering():
         index = engine.current_index()
         for row in rows:
-            # The item search ranks first for the question is offered first.
+            # What search ranks first for the question is offered first.
             hits = index.search(row["normalized"], 1).hits
-            row["suggested"] = item_urls.get(hits[0].doc.url) if hits else None
+            row["suggested"] = hits[0].doc.key if hits else None
     counts, comments = feedback_counts(since)
     totals = SearchQuery.objects.filter(created_at__gte=since).aggregate(
         all=Count("id"), empty=Count("id", filter=Q(result_count=0)))
     return render(request, "search/gaps.html", {
-        "days": DAYS, "rows": rows, "items": _item_choices(), "totals": totals, "feedback": counts,
-        "comments": comments, "resolved": QueryResolution.objects.select_related("item", "decided_by")[:20],
+        "days": DAYS, "rows": rows, "items": _answer_choices(), "totals": totals, "feedback": counts,
+        "comments": comments, "resolved": QueryResolution.objects.select_related("item", "field", "decided_by")[:20],
         "can_attach": request.user.has_perm("knowledge.change_item"), "og_title": "คำค้นที่ยังหาไม่พบ",
     })
 
@@ -88,23 +104,28 @@ def _normalized(request):
 @staff_member_required
 @require_POST
 def attach(request):
-    """The question becomes one of the item's questions, in the words it was last asked."""
+    """The question becomes one of the item's (or report field's) questions, in the words it
+    was last asked."""
     if not request.user.has_perm("knowledge.change_item"):
         raise PermissionDenied
     normalized = _normalized(request)
-    item_id = request.POST.get("item", "")
-    if normalized is None or not item_id.isdigit():
+    chosen = _chosen_answer(request.POST.get("item", ""))
+    if normalized is None or chosen is None:
         messages.error(request, "กรุณาเลือกคำค้นและเรื่องที่ตอบคำถามนี้")
         return redirect("search:gaps")
-    item = get_object_or_404(Item, pk=int(item_id))
+    (model, permission), pk = chosen
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    answer = get_object_or_404(model, pk=pk)
     asked = SearchQuery.objects.filter(normalized=normalized).latest("created_at").q
     with transaction.atomic():
-        if item.add_question(asked):
-            item._change_reason = ATTACH_REASON
-            item.save()
+        if answer.add_question(asked):
+            answer._change_reason = ATTACH_REASON
+            answer.save()
         QueryResolution.objects.update_or_create(normalized=normalized, defaults={
-            "action": QueryResolution.ATTACHED, "item": item, "decided_by": request.user})
-    messages.success(request, f"เพิ่ม “{asked}” เป็นคำถามของเรื่อง “{item.title}” แล้ว")
+            "action": QueryResolution.ATTACHED, "decided_by": request.user,
+            "item": answer if model is Item else None, "field": answer if model is ReportField else None})
+    messages.success(request, f"เพิ่ม “{asked}” เป็นคำถามของเรื่อง “{answer.title}” แล้ว")
     return redirect("search:gaps")
 
 
@@ -116,6 +137,6 @@ def not_covered(request):
         messages.error(request, "ไม่พบคำค้นนี้")
         return redirect("search:gaps")
     QueryResolution.objects.update_or_create(normalized=normalized, defaults={
-        "action": QueryResolution.NOT_COVERED, "item": None, "decided_by": request.user})
+        "action": QueryResolution.NOT_COVERED, "item": None, "field": None, "decided_by": request.user})
     messages.success(request, f"บันทึกว่า “{normalized}” ไม่อยู่ในขอบเขตของ KM นี้แล้ว")
     return redirect("search:gaps")

@@ -94,7 +94,7 @@ class SearchFeedback(models.Model):
 
 class QueryResolution(models.Model):
     """What editors did with a question people asked and did not find: attached it to the
-    item that answers it (it became one of the item's questions), or marked it as not
+    item, or the field of the KM report, that answers it (it became one of its questions), or marked it as not
     covered by this KM. Either way it leaves the list of questions to look at."""
 
     ATTACHED, NOT_COVERED = "attached", "not_covered"
@@ -104,6 +104,8 @@ class QueryResolution(models.Model):
     action = models.CharField("การดำเนินการ", max_length=12, choices=ACTIONS)
     item = models.ForeignKey("knowledge.Item", on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="resolved_queries", verbose_name="เรื่องที่ตอบ")
+    field = models.ForeignKey("knowledge.ReportField", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="resolved_queries", verbose_name="หัวข้อรายงาน KM ที่ตอบ")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    verbose_name="ผู้ตัดสิน")
     decided_at = models.DateTimeField("เมื่อ", auto_now=True)
@@ -115,3 +117,8 @@ class QueryResolution(models.Model):
 
     def __str__(self):
         return f"{self.normalized} ({self.get_action_display()})"
+
+    @property
+    def answered_by(self):
+        """The item or report field the question was attached to, if any."""
+        return self.item or self.field

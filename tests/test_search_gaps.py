@@ -62,7 +62,7 @@ def test_the_item_search_ranks_first_is_offered_first(client, editor):
     html = client.get("/search/gaps/").content.decode()
     row = next(r for r in rows(html) if "คณะกรรมการ" in r)
     top = engine.search("คณะกรรมการ", 1).hits[0].doc.title
-    assert re.search(r'<option value="\d+" selected>[^<]*' + re.escape(top), row)
+    assert re.search(r"<option value=\"item:\d+\" selected>[^<]*" + re.escape(top), row)
 
 
 def test_marking_not_covered_removes_it_from_the_list(client, editor):
@@ -97,3 +97,35 @@ def test_only_editors_who_may_change_items_attach(client):
     assert "แนบกับเรื่องนี้" not in client.get("/search/gaps/").content.decode()
     assert client.post("/search/gaps/attach/", {"normalized": ASKED, "item": dress.pk}).status_code == 403
     assert not QueryResolution.objects.exists() and SearchQuery.objects.filter(normalized=ASKED).exists()
+
+
+def test_a_question_about_the_km_project_is_attached_to_the_report_field_that_answers_it(client, editor):
+    from knowledge.models import ReportField
+
+    asked = "ใครเป็นหัวหน้าโครงการจัดทำคู่มือเล่มนี้"
+    team = ReportField.objects.get(key="team")
+    client.get("/search/", {"q": asked})
+    html = client.get("/search/gaps/").content.decode()
+    assert f'<option value="field:{team.pk}"' in html  # the KM report's fields are offered too
+    revisions = team.history.count()
+    # Changing the report's fields is a permission of its own.
+    assert client.post("/search/gaps/attach/", {"normalized": asked, "item": f"field:{team.pk}"}).status_code == 403
+    team.refresh_from_db()
+    assert asked not in team.asked_questions and not QueryResolution.objects.exists()
+    editor.user_permissions.add(Permission.objects.get(codename="change_reportfield"))
+    response = client.post("/search/gaps/attach/", {"normalized": asked, "item": f"field:{team.pk}"})
+    assert response.status_code == 302
+    team.refresh_from_db()
+    assert team.asked_questions[-1] == asked and team.history.count() == revisions + 1
+    assert team.history.first().history_change_reason == "เพิ่มคำถามจากคำค้นที่ผู้ใช้ยังหาไม่พบ"
+    resolution = QueryResolution.objects.get(normalized=asked)
+    assert resolution.field == team and resolution.item is None and resolution.answered_by == team
+    assert engine.search(asked, 5).hits[0].doc.title == team.title
+    assert team.title in client.get("/search/gaps/").content.decode()  # among the resolved, linked
+
+
+def test_an_unknown_kind_of_answer_is_refused_and_changes_nothing(client, editor):
+    client.get("/search/", {"q": ASKED})
+    response = client.post("/search/gaps/attach/", {"normalized": ASKED, "item": "chapter:1"}, follow=True)
+    assert "กรุณาเลือกคำค้นและเรื่องที่ตอบคำถามนี้" in response.content.decode()
+    assert not QueryResolution.objects.filter(normalized=ASKED).exists()
