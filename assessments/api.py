@@ -348,6 +348,8 @@ def trainer_pairs(request, pk: int):
 class FormOut(Schema):
     id: int
     title: str
+    km: str = Field("", description="ชื่อเรื่อง KM ที่แบบทดสอบนี้วัดความรู้")
+    km_slug: str = Field("", description="รหัส KM (ที่อยู่ /km/<รหัส>/)")
     questions: int
     pass_mark: int
     time_limit_minutes: int | None
@@ -372,8 +374,10 @@ def _form_size(form):
 @router.get("/assessments/staff/forms", auth=django_auth, response={200: list[FormOut], **refusals(401)},
             summary="แบบทดสอบสำหรับเจ้าหน้าที่")
 def staff_forms(request):
-    return [FormOut(id=f.pk, title=f.title, questions=_form_size(f), pass_mark=f.pass_mark,
-                    time_limit_minutes=f.time_limit) for f in TestForm.objects.filter(active=True, kind=STAFF)]
+    forms = TestForm.objects.filter(active=True, kind=STAFF).select_related("report")
+    return [FormOut(id=f.pk, title=f.title, km=f.report.title if f.report else "",
+                    km_slug=f.report.slug if f.report else "", questions=_form_size(f), pass_mark=f.pass_mark,
+                    time_limit_minutes=f.time_limit) for f in forms]
 
 
 @router.get("/assessments/staff/forms/{form_id}/test", auth=django_auth, response={200: TestOut, **refusals(401, 404)},

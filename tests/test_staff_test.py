@@ -78,6 +78,7 @@ def test_someone_elses_staff_ticket_is_refused(staff, unit):
 def test_staff_test_through_the_api(staff):
     forms = staff.get("/api/assessments/staff/forms").json()
     assert forms[0]["questions"] == 20
+    assert forms[0]["km_slug"] == "regulation-2564" and forms[0]["km"].startswith("ระเบียบฯ อพม.")  # the KM it tests
     test = staff.get(f"/api/assessments/staff/forms/{forms[0]['id']}/test").json()
     answers = {str(q["id"]): q["options"][0]["key"] for q in test["questions"]}
     response = staff.post("/api/assessments/staff/submit",
