@@ -158,7 +158,8 @@ def _inline_text(token) -> str:
 def plain_blocks(text: str) -> list[Block]:
     """The body as headings, paragraphs and list items in plain text, in reading order
     (for PDFs and screens that draw text themselves). A table row becomes a paragraph of
-    its cells joined by " · "."""
+    its cells joined by " · ". A review marker reads as the notice the item page shows."""
+    text = REVIEW_MARK.sub(f" ({REVIEW_NOTICE})", text or "")
     blocks, lists, row = [], [], None
     item_started = in_heading = False
     for token in _md.parse(text or ""):

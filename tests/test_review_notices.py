@@ -63,3 +63,16 @@ def test_chapter_pages_show_no_marker(client):
     for item in Item.objects.published():
         html = client.get(item.chapter.get_absolute_url()).content.decode()
         assert not re.search(r"\([^()]*รอตรวจสอบ\)", html), item.chapter.slug
+
+
+def test_channels_that_draw_text_themselves_say_the_notice_not_the_marker():
+    from knowledge.render import plain_blocks
+    from outreach.subjects import of_item
+
+    marked = [i for i in Item.objects.published() if REVIEW_MARK.search(i.body)]
+    for item in marked:
+        blocks = " ".join(b.text for b in plain_blocks(item.body))  # the booklet, the posters
+        assert not REVIEW_MARK.search(blocks), item.slug
+        assert blocks.count(NOTICE) == len(REVIEW_MARK.findall(item.body)), item.slug
+        subject = of_item(item)  # share cards, signage, feeds
+        assert not REVIEW_MARK.search(" ".join([subject.sentence, *subject.points])), item.slug
