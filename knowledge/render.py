@@ -112,6 +112,12 @@ def strip_review_marks(text: str) -> str:
     return REVIEW_MARK.sub("", text or "")
 
 
+def review_marks_as_notice(text: str) -> str:
+    """The text with each review marker read as the notice the item page shows (for
+    channels that draw plain text: print, share cards, signage, LINE)."""
+    return REVIEW_MARK.sub(f" ({REVIEW_NOTICE})", text or "")
+
+
 def tables_under_review(review: str) -> bool:
     """Whether an item's review note says its lists were rebuilt from a garbled table."""
     return "ตาราง" in (review or "") and "สแกนเพี้ยน" in review
@@ -159,7 +165,7 @@ def plain_blocks(text: str) -> list[Block]:
     """The body as headings, paragraphs and list items in plain text, in reading order
     (for PDFs and screens that draw text themselves). A table row becomes a paragraph of
     its cells joined by " · ". A review marker reads as the notice the item page shows."""
-    text = REVIEW_MARK.sub(f" ({REVIEW_NOTICE})", text or "")
+    text = review_marks_as_notice(text)
     blocks, lists, row = [], [], None
     item_started = in_heading = False
     for token in _md.parse(text or ""):

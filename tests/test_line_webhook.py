@@ -312,3 +312,15 @@ def test_a_chat_in_standby_mode_is_left_to_the_channel_that_answers_it(client, l
     del event["replyToken"]
     assert post(client, event).status_code == 200
     assert not line_api.received and not SearchQuery.objects.exists()
+
+
+def test_a_passage_under_review_reads_as_the_sites_notice_not_the_files_marker(client, line_api):
+    from knowledge.render import REVIEW_MARK, REVIEW_NOTICE
+
+    item = Item.objects.get(slug="qualifications")
+    assert REVIEW_MARK.search(item.body)  # the content marks a passage of it for review
+    chosen = postback_event(f"item={item.pk}")
+    post(client, chosen)
+    [card] = reply_of(line_api, chosen)
+    shown = " ".join([card["altText"], *texts_of(card["contents"])])
+    assert REVIEW_NOTICE in shown and not REVIEW_MARK.search(shown)

@@ -12,7 +12,7 @@ from html import unescape
 from markdown_it import MarkdownIt
 
 from knowledge.models import Item, ReportField
-from knowledge.render import plain_text
+from knowledge.render import plain_text, review_marks_as_notice
 from search.analyzer import FUNCTION_WORDS
 from volunteerkm.thai import compact
 
@@ -123,7 +123,7 @@ def answer_sentence(hit, results) -> str:
     matched words, then the shortest."""
     direct = direct_answer(hit, results)
     if direct:
-        return shorten(direct.text)
+        return shorten(review_marks_as_notice(direct.text))
     words = matched_words(hit, results)
     options = candidates(passages(source_markdown(hit.doc))) or [hit.doc.body]
 
@@ -131,4 +131,4 @@ def answer_sentence(hit, results) -> str:
         flat = _key(text)
         return (-sum(w in flat for w in words), len(text))
 
-    return shorten(min(options, key=score))
+    return shorten(review_marks_as_notice(min(options, key=score)))

@@ -18,7 +18,7 @@ from linebot.v3.messaging import (
 )
 
 from knowledge.models import GlossaryTerm, Item, KMReport
-from knowledge.render import plain_text
+from knowledge.render import plain_text, review_marks_as_notice
 from volunteerkm.thai import thai_date, thai_digits
 
 from . import flex
@@ -162,7 +162,7 @@ def chapter(number, base):
 def item(item_obj, base):
     """An item chosen from a chapter: its first passage, its source and its page."""
     parts = candidates(passages(item_obj.body))
-    sentence = shorten(parts[0] if parts else plain_text(item_obj.body))
+    sentence = shorten(review_marks_as_notice(parts[0] if parts else plain_text(item_obj.body)))
     context = thai_digits(str(item_obj.chapter))
     bubble = flex.answer(sentence, item_obj.title, context, base + item_obj.get_absolute_url(),
                          header="เรื่องจากคลังความรู้ อพม.")
