@@ -24,25 +24,31 @@ class QuestionSets:
 
     def add(self, key, questions):
         sets = [frozenset(self.analyzer.with_concepts(self.analyzer.tokens(q))) for q in questions]
-        self.by_key[key] = [s for s in sets if s]
+        self.by_key[key] = [(s, sum(_weight(t) for t in s)) for s in sets if s]  # with its weight
 
     def remove(self, key):
         self.by_key.pop(key, None)
+
+    def matcher(self, alternatives):
+        """`match` for one query, its own sums made once for all the documents it meets."""
+        query_total = sum(_weight(term) for term, _ in alternatives)
+        said = frozenset().union(*(ways for _, ways in alternatives))
+
+        def match(key) -> float:
+            best = 0.0
+            for question, question_total in self.by_key.get(key, ()):
+                if question.isdisjoint(said):
+                    continue
+                found = sum(_weight(term) for term, ways in alternatives if ways & question)
+                covered = sum(_weight(t) for t in question & said)
+                recall, precision = found / query_total, covered / question_total
+                best = max(best, 2 * recall * precision / (recall + precision))
+            return best
+
+        return match if alternatives else (lambda key: 0.0)
 
     def match(self, key, alternatives) -> float:
         """The best F1, over the document's questions, of the query's terms found in the
         question and the question's terms found in the query (function words weigh less).
         `alternatives`: for each query term, the set of ways it may be said."""
-        if not alternatives:
-            return 0.0
-        query_total = sum(_weight(term) for term, _ in alternatives)
-        said = set().union(*(ways for _, ways in alternatives))
-        best = 0.0
-        for question in self.by_key.get(key, ()):
-            found = sum(_weight(term) for term, ways in alternatives if ways & question)
-            if not found:
-                continue
-            covered = sum(_weight(t) for t in question if t in said)
-            recall, precision = found / query_total, covered / sum(_weight(t) for t in question)
-            best = max(best, 2 * recall * precision / (recall + precision))
-        return best
+        return self.matcher(alternatives)(key)

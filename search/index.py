@@ -226,6 +226,7 @@ class SearchIndex:
         about_km = bool(KM_PROJECT_TERMS & said)
         asked = self._asked(analysed)
         asked_total = sum(idf for idf, _ in asked)
+        question_match = self.question_sets.matcher(analysed.said)
         candidates = []
         for key, score in found.items():
             doc = self.docs.get(key)
@@ -245,7 +246,7 @@ class SearchIndex:
             # The floors below judge how much a hit matches; a question it answers word for
             # word only reorders what is shown.
             matched = score
-            score *= 1 + QUESTION_MATCH * self.question_sets.match(key, analysed.said) ** 2
+            score *= 1 + QUESTION_MATCH * question_match(key) ** 2
             candidates.append((score, matched, doc))
         candidates.sort(key=lambda c: -c[0])
         floor = max(MIN_SCORE, MIN_SHARE_OF_TOP * max((c[1] for c in candidates), default=0))
