@@ -395,9 +395,10 @@ def submit(*, ticket_token, idempotency_key, answers, participant=None, user=Non
             insert_rows(Answer, ["attempt_id", "question_id", "version_id", "position", "chosen", "correct"],
                         [(attempt.pk, v.question_id, v.pk, position, chosen, correct)
                          for position, v, chosen, correct in graded])
+            subscores = [SubScore(attempt=attempt, section=section, chapter_id=chapter_id, score=right,
+                                  max_score=asked) for section, (chapter_id, right, asked) in sections.items()]
             insert_rows(SubScore, ["attempt_id", "section", "chapter_id", "score", "max_score"],
-                        [(attempt.pk, section, chapter_id, right, asked)
-                         for section, (chapter_id, right, asked) in sections.items()])
+                        [(attempt.pk, s.section, s.chapter_id, s.score, s.max_score) for s in subscores])
     except IntegrityError:  # the UNIQUE idempotency key, or this person's attempt at this phase
         stored = _existing(idempotency_key, digest, owner)
         if stored is not None:
@@ -409,9 +410,7 @@ def submit(*, ticket_token, idempotency_key, answers, participant=None, user=Non
         raise
     # Kept on the instance so the reply needs no further query.
     attempt.graded = graded
-    attempt.graded_subscores = [
-        SubScore(attempt=attempt, section=section, chapter_id=chapter_id, score=right, max_score=asked)
-        for section, (chapter_id, right, asked) in sections.items()]
+    attempt.graded_subscores = subscores
     if ticket.kind != STAFF:
         attempt.session_now = session  # read in this request: its phase times are current
     return attempt, True
