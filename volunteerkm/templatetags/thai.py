@@ -2,7 +2,7 @@
 from django import template
 from django.utils import timezone
 
-from volunteerkm.thai import thai_date, thai_digits
+from volunteerkm.thai import thai_date, thai_datetime, thai_digits
 
 register = template.Library()
 
@@ -15,6 +15,12 @@ def thaidate(value):
     if hasattr(value, "tzinfo") and value.tzinfo is not None:
         value = timezone.localtime(value)
     return thai_date(value)
+
+
+@register.filter
+def thaidatetime(value):
+    """A datetime as '24 พฤศจิกายน พ.ศ. ๒๕๖๙ ๑๔:๐๕ น.' in the Bangkok time zone."""
+    return "" if value is None else thai_datetime(value)
 
 
 @register.filter
