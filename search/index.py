@@ -65,7 +65,8 @@ class Doc:
 
     @property
     def text(self):
-        return f"{self.title} {self.body}"
+        """What a reader sees of it: the review markers of the content file left out."""
+        return f"{self.title} {strip_review_marks(self.body)}"
 
     @cached_property
     def compact(self) -> str:
