@@ -31,11 +31,14 @@ class AnalysedQuery:
     # The query's words as read (question words included), each with the other ways of
     # saying it (its glossary concept, its synonyms): for comparing with whole questions.
     said: list = field(default_factory=list)
+    # Per synonym group, what the query wrote (a word or a tuple of words).
+    synonyms_written: list = field(default_factory=list)
 
     def alternatives(self):
-        """(weight, terms) for each thing the query says: a word, or a word with all the
-        other ways of saying it."""
-        return [(w, [t]) for t, w in self.words.items()] + [(max(g.values()), list(g)) for g in self.synonyms]
+        """(weight, terms, written) for each thing the query says: a word, or a word with
+        all the other ways of saying it; `written` is how the query put it."""
+        groups = zip(self.synonyms, self.synonyms_written, strict=True)
+        return [(w, [t], t) for t, w in self.words.items()] + [(max(g.values()), list(g), said) for g, said in groups]
 
 
 def bigrams(text: str) -> list[str]:
@@ -55,7 +58,12 @@ class Analyzer:
         for abbr, full in glossary:
             key, names = abbreviation_aliases(abbr, full)
             abbr_words.update(search_form(abbr).split())
-            concepts[key] = names
+            # Two abbreviations of one full form ("ผวจ.", "ผู้ว่า") name one concept: a
+            # document writing the full form is found by either.
+            spelled = {search_form(n).replace(" ", "") for n in names}
+            key = next((k for k, known in concepts.items()
+                        if spelled & {search_form(n).replace(" ", "") for n in known}), key)
+            concepts[key] = list(dict.fromkeys(concepts.get(key, []) + names))
         # Abbreviations written in the thesaurus (อบต.) are words too.
         abbr_words.update(search_form(w) for words in synonym_groups for w in words
                           if "." in w and " " not in w.strip())
@@ -161,7 +169,7 @@ class Analyzer:
         for _, _, key in concepts:
             add(key, 1.0)
             highlight.update("".join(p) for p in self.concept_names.get(key, ()))
-        grouped = set()
+        grouped, written = set(), []
         spans = {}  # group index → the spans of the query already said in that group's words
         for start, end, group_ids in synonym_matches:
             said = tuple(tokens[start:end])
@@ -195,6 +203,7 @@ class Analyzer:
                     highlight.add("".join(phrase))
             if others and others not in synonyms:
                 synonyms.append(others)
+                written.append(said[0] if len(said) == 1 else said)
         for t in grouped:
             words.pop(t, None)
         grams = {}
@@ -209,7 +218,8 @@ class Analyzer:
         highlight = {h for h in highlight if (len(h) > 2 or h.isdigit() or (h.isascii() and len(h) > 1))
                      and h not in FUNCTION_WORDS}
         return AnalysedQuery(words=words, synonyms=synonyms, grams=grams, highlight=highlight,
-                             did_you_mean=did_you_mean, said=self._said(tokens, concepts, synonyms))
+                             did_you_mean=did_you_mean, said=self._said(tokens, concepts, synonyms),
+                             synonyms_written=written)
 
     def _said(self, tokens, concepts, synonyms) -> list:
         """(term, {ways of saying it}) for each word of the query, in order, once each."""

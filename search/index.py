@@ -10,6 +10,7 @@ and removed one at a time while the index serves (`apply`).
 """
 import math
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -44,6 +45,7 @@ SHORT_WORD = 3  # letters: a word this short is matched as a word, not inside ot
 MIN_COVERAGE = 0.25  # of the weight of what a query asks, the share a hit must match
 COVERAGE_POWER = 0.5  # how much the share of what is asked counts in the ranking
 IDF_POWER = 0.5  # 0: everything asked weighs the same; 1: rarer words weigh more (idf)
+BUILD_SLICE = 0.02  # seconds of indexing between the pauses of a build in the background
 COMMON_GRAM_SHARE = 0.5  # bigrams in more than this share of documents barely rank but cost the most
 FIELD_WEIGHT = 0.6  # a KM-report field against a regulation item, unless the KM project is asked about
 # Words that ask about the KM project itself (its team, report, method), not the regulation.
@@ -167,8 +169,8 @@ class _Part:
 
 class SearchIndex:
     def __init__(self, docs, glossary=(), synonym_groups=(), pause=None):
-        """`pause`, if given, is called between batches of documents: a build in the
-        background lets queries go first."""
+        """`pause`, if given, is called after every BUILD_SLICE of indexing: a build in
+        the background lets queries go first."""
         self.analyzer = Analyzer(glossary, synonym_groups)
         self.docs = {}
         self.short_words = {}
@@ -178,9 +180,11 @@ class SearchIndex:
         self.part = _Part(("title", "body", "questions"))
         self.question_sets = QuestionSets(self.analyzer)
         self._write_lock = threading.Lock()
-        for n, doc in enumerate(docs):
-            if pause and n % 16 == 0:
+        slice_started = time.perf_counter()
+        for doc in docs:
+            if pause and time.perf_counter() - slice_started >= BUILD_SLICE:
                 pause()
+                slice_started = time.perf_counter()
             self._add(doc)
         self.part.commit()
 
@@ -265,13 +269,17 @@ class SearchIndex:
         searcher = self.part.searcher
         n = searcher.num_docs or 1
         asked = []
-        for weight, terms in analysed.alternatives():
+        for weight, terms, written in analysed.alternatives():
             if weight < 0.5:
                 continue
-            # A phrase that is mostly question words ("ต้องมีอะไรบ้าง") says little of how
-            # common the thing asked about is.
-            content = [t for t in terms if not (isinstance(t, tuple) and set(t) & QUESTION_WORDS)] or terms
-            df = max(self._doc_freq(searcher, t) for t in content)
+            # How common the thing asked about is, by the word the query wrote: another way
+            # of saying it may be common in another sense ("ชุด": a uniform, or a set).
+            df = self._doc_freq(searcher, written)
+            if not df or isinstance(written, tuple) and set(written) & QUESTION_WORDS:
+                # A phrase that is mostly question words ("ต้องมีอะไรบ้าง") says little of
+                # how common the thing asked about is; a word no document uses, nothing.
+                content = [t for t in terms if not (isinstance(t, tuple) and set(t) & QUESTION_WORDS)] or terms
+                df = max(self._doc_freq(searcher, t) for t in content)
             if df / n < COMMON_WORD_SHARE:
                 surfaces = {s for t in terms for s in self.analyzer.surfaces(t)}
                 asked.append((math.log(1 + (n - df + 0.5) / (df + 0.5)) ** IDF_POWER, surfaces))

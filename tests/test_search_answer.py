@@ -96,3 +96,12 @@ def test_regulation_items_rank_above_km_report_fields_unless_the_km_project_is_a
     assert hits[0].doc.kind == "item"
     hits = engine.search("KM นี้เผยแพร่ประชาสัมพันธ์ทางช่องทางไหน", 5).hits
     assert hits[0].doc.kind == "field" and hits[0].doc.url.endswith("#dissemination")
+
+
+def test_a_word_is_judged_common_by_what_was_written_not_by_its_synonyms():
+    # "ชุด" (an outfit, among เครื่องแบบ's synonyms) is also "a set", written in most
+    # documents' questions ("ความรู้ชุดนี้"); asking "เครื่องแบบ" still asks something.
+    index = engine.current_index()
+    assert index.part.searcher.doc_freq("questions_words", "ชุด") > 0
+    answer = index.search("เครื่องแบบ").answer
+    assert answer and answer.item == Item.objects.get(slug="dress").title

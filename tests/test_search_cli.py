@@ -31,6 +31,14 @@ def test_batch_prints_one_json_line_per_query_in_order(tmp_path):
     assert top["text"] == f"{dress.title} {plain_text(dress.body)}"
 
 
+def test_a_hit_reads_as_the_page_does_without_the_content_files_review_markers():
+    roles = Item.objects.get(slug="roles-and-duties")
+    assert "รอตรวจสอบ" in roles.body
+    top = json.loads(run("บทบาทหน้าที่ อพม.", "--json", "--limit", "1"))["results"][0]
+    assert top["url"] == roles.get_absolute_url()
+    assert "รอตรวจสอบ" not in top["text"] and "ชี้นำ เฝ้าระวัง" in top["text"]
+
+
 def test_single_query_prints_ranked_titles_and_json():
     assert run("คุณสมบติ").splitlines()[:2] == ["หมายถึง: คุณสมบัติ", run("คุณสมบัติ").splitlines()[0]]
     data = json.loads(run("คุณสมบัติ", "อพม.", "--json", "--limit", "1"))

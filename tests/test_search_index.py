@@ -4,6 +4,7 @@ import pytest
 
 from knowledge.models import GlossaryTerm, Item, ReportField, SynonymGroup
 from search import engine
+from search.analyzer import Analyzer
 from search.models import IndexChange
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +101,15 @@ def test_a_glossary_term_added_by_an_editor_is_learned():
     assert engine.search("ผวจ.", 5).hits == []
     GlossaryTerm.objects.create(abbr="ผวจ.", full="ผู้ว่าราชการจังหวัด")
     assert titles("ผวจ.")[0] == "คณะกรรมการ อพม. จังหวัด (กอพม. จังหวัด)"
+
+
+@pytest.mark.parametrize("first, second", [("ผู้ว่า", "ผวจ."), ("ผวจ.", "ผู้ว่า")])
+def test_two_abbreviations_of_one_full_form_both_find_text_written_in_full(first, second):
+    full = "ผู้ว่าราชการจังหวัด"
+    analyzer = Analyzer([(first, full), (second, full)])
+    concepts = set(analyzer.with_concepts(analyzer.tokens(f"{full}เป็นที่ปรึกษา")))
+    for abbr in (first, second):
+        assert set(analyzer.query(abbr, None).words) & concepts - set(analyzer.tokens(full))
 
 
 def test_a_synonym_group_added_by_an_editor_is_used():
