@@ -5,6 +5,7 @@ edit is searchable in every process at its next query. A change to the glossary 
 thesaurus needs a rebuild: a large index is rebuilt in a background thread while the old
 one keeps answering (edits meanwhile are applied to both); a small one, which takes less
 than a second, is rebuilt at once."""
+import gc
 import threading
 import time
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ BACKGROUND_REBUILD_MIN_DOCS = 200  # smaller indexes rebuild at once (under a se
 # Seconds a background rebuild waits for queries to finish before its next slice: under a
 # steady stream of queries it still gets about half the process's time, so it ends.
 MAX_YIELD = 0.02
+SETTLE_EVERY = 1.0  # seconds
 WARM_UP_QUERY = "อพม. มีหน้าที่อะไร"
 
 
@@ -43,7 +45,9 @@ def _field_doc(f):
 
 def documents():
     """Published knowledge items and the KM reports' fields, as search documents."""
-    for item in Item.objects.published().select_related("chapter__report"):
+    # In chunks: a list of every item at once would be built in one go, with no pause for
+    # queries, and a garbage collection meanwhile would walk all of it.
+    for item in Item.objects.published().select_related("chapter__report").iterator(chunk_size=2000):
         yield _item_doc(item)
     for f in ReportField.objects.select_related("report"):
         yield _field_doc(f)
@@ -94,6 +98,7 @@ class LiveIndex:
     def let_queries_go_first(self):
         """Called by a background rebuild between batches: it waits while queries are
         answered (Python runs one thread at a time), but not for ever."""
+        settle()
         with self.idle:
             self.idle.wait_for(lambda: self.queries == 0, timeout=MAX_YIELD)
 
@@ -164,6 +169,8 @@ class LiveIndex:
             self._start_rebuild()
         else:
             self.index = build_index()
+            if len(self.index.docs) >= BACKGROUND_REBUILD_MIN_DOCS:
+                settle(at_once=True)
         self._at(log, now)
 
     def _start_rebuild(self):
@@ -185,8 +192,23 @@ class LiveIndex:
             changed, removed = documents_for(self.during_rebuild)
             rebuild.result.apply(changed, removed)
             self.index = rebuild.result
+            settle(at_once=True)  # only a large index is rebuilt in the background
         if rebuild.again:
             self._start_rebuild()
+
+
+_settled = [0.0]  # when objects were last moved out of the collector's rounds
+
+
+def settle(at_once=False):
+    """An index holds millions of objects for as long as it serves. Python's full garbage
+    collection walks every one of them while holding the interpreter, so a query waits for
+    it (0.3 s at 100,000 documents): once a large index is built, and every SETTLE_EVERY
+    seconds while one is built, they leave the collector's rounds (gc.freeze). Reference
+    counting still frees them when the index is dropped."""
+    if at_once or time.monotonic() - _settled[0] >= SETTLE_EVERY:
+        gc.freeze()
+        _settled[0] = time.monotonic()
 
 
 class _Rebuild(threading.Thread):

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from knowledge.models import Item, ReportField
+from knowledge.models import Item, KMReport, ReportField
 from volunteerkm.thai import thai_digits
 
 from . import engine
@@ -55,10 +55,16 @@ def feedback_counts(since):
 def _answer_choices():
     """(search key, label) of every item, then every field of the KM reports: what a
     question can be attached to."""
-    items = Item.objects.select_related("chapter").order_by("chapter__number", "order")
-    fields = ReportField.objects.order_by("report_id", "section")
-    return ([(f"item:{i.pk}", f"หมวด {thai_digits(i.chapter.number)} · {i.title}") for i in items]
-            + [(f"field:{f.pk}", f"รายงาน KM ข้อ {thai_digits(f.section)} · {f.title}") for f in fields])
+    items = Item.objects.select_related("chapter__report").order_by("chapter__report_id", "chapter__number", "order")
+    fields = ReportField.objects.select_related("report").order_by("report_id", "section")
+    several = KMReport.objects.count() > 1
+
+    def km(report):  # with several KMs, a label says which one
+        return f"{report.title} · " if several else ""
+
+    return ([(f"item:{i.pk}", f"{km(i.chapter.report)}หมวด {thai_digits(i.chapter.number)} · {i.title}")
+             for i in items]
+            + [(f"field:{f.pk}", f"{km(f.report)}รายงาน KM ข้อ {thai_digits(f.section)} · {f.title}") for f in fields])
 
 
 # What a question may be attached to, by the kind in its search key, and who may do it.

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.contrib.auth.models import Permission, User
 
-from knowledge.models import Item
+from knowledge.models import Item, KMReport, ReportField
 from search import engine
 from search.models import QueryResolution, SearchQuery
 
@@ -63,6 +63,17 @@ def test_the_item_search_ranks_first_is_offered_first(client, editor):
     row = next(r for r in rows(html) if "คณะกรรมการ" in r)
     top = engine.search("คณะกรรมการ", 1).hits[0].doc.title
     assert re.search(r"<option value=\"item:\d+\" selected>[^<]*" + re.escape(top), row)
+
+
+def test_with_several_kms_every_choice_names_its_km(client, editor):
+    main = Item.objects.first().chapter.report
+    other = KMReport.objects.create(slug="market-nan", title="ตลาดนัดชุมชนกับงาน อพม. น่าน", unit="พมจ.น่าน")
+    ReportField.objects.create(report=other, key="team", section=1, title="คณะทำงาน", body="ทีมงาน พมจ.น่าน")
+    client.get("/search/", {"q": "คณะกรรมการ"})
+    row = rows(client.get("/search/gaps/").content.decode())[0]
+    options = re.findall(r"<option value=\"(?:item|field):\d+\"[^>]*>([^<]*)", row)
+    assert options and all(o.startswith((f"{main.title} · ", f"{other.title} · ")) for o in options)
+    assert f"{other.title} · รายงาน KM ข้อ ๑ · คณะทำงาน" in options
 
 
 def test_marking_not_covered_removes_it_from_the_list(client, editor):
