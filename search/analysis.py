@@ -41,6 +41,11 @@ def search_form(text: str) -> str:
     return normalize(_NON_LETTER_MARKS.sub(" ", _ABBREVIATION_DOT.sub("", text)))
 
 
+def spaceless(text: str) -> str:
+    """search_form(text) without spaces: how phrases are compared letter for letter."""
+    return search_form(text).replace(" ", "")
+
+
 class Segmenter:
     """Fast newmm word segmentation (nlpo3) with PyThaiNLP's dictionary plus the domain's
     own words. `tokens()` returns the words of search_form(text), punctuation dropped."""
@@ -112,7 +117,7 @@ def abbreviation_aliases(abbr: str, full: str) -> tuple[str, list[str]]:
     """The concept key of a glossary term (its abbreviation without dots or spaces) and
     the phrases that name it: the abbreviation, the full form, and a parenthesised
     alternative inside the full form ("การจัดการความรู้ (Knowledge Management)")."""
-    key = search_form(abbr).replace(" ", "")
+    key = spaceless(abbr)
     names = [abbr]
     if full:
         names.append(re.sub(r"\(.*?\)", " ", full))

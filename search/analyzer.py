@@ -3,7 +3,16 @@ and full forms as one concept), thesaurus synonyms as one alternative per word s
 character bigrams, and the vocabulary that phone slips and typos are fixed against."""
 from dataclasses import dataclass, field
 
-from .analysis import QUESTION_WORDS, Phrases, Segmenter, SlipFixer, Speller, abbreviation_aliases, search_form
+from .analysis import (
+    QUESTION_WORDS,
+    Phrases,
+    Segmenter,
+    SlipFixer,
+    Speller,
+    abbreviation_aliases,
+    search_form,
+    spaceless,
+)
 
 SYNONYM_WEIGHT = 1.0  # a synonym group counts once, as its best match
 QUESTION_PHRASE_WEIGHT = 0.3  # of a synonym group that only says what is asked ("คืออะไร")
@@ -54,16 +63,17 @@ class Analyzer:
         directed = [(list(g[0]), list(g[1])) if isinstance(g, tuple) else (list(g), []) for g in synonym_groups]
         synonym_groups = [words + finds for words, finds in directed]
         concepts = {}
+        concept_of = {}  # a name, spaceless → its concept key
         abbr_words = set()
         for abbr, full in glossary:
             key, names = abbreviation_aliases(abbr, full)
             abbr_words.update(search_form(abbr).split())
             # Two abbreviations of one full form ("ผวจ.", "ผู้ว่า") name one concept: a
             # document writing the full form is found by either.
-            spelled = {search_form(n).replace(" ", "") for n in names}
-            key = next((k for k, known in concepts.items()
-                        if spelled & {search_form(n).replace(" ", "") for n in known}), key)
+            spelled = [spaceless(n) for n in names]
+            key = next((concept_of[s] for s in spelled if s in concept_of), key)
             concepts[key] = list(dict.fromkeys(concepts.get(key, []) + names))
+            concept_of.update(dict.fromkeys(spelled, key))
         # Abbreviations written in the thesaurus (อบต.) are words too.
         abbr_words.update(search_form(w) for words in synonym_groups for w in words
                           if "." in w and " " not in w.strip())
@@ -72,7 +82,7 @@ class Analyzer:
         # around them cannot swallow their first or last syllable ("ของกอง|กิจการ"); each is
         # then split back into its own words.
         names = [n for _, names in concepts.items() for n in names] + [w for words in synonym_groups for w in words]
-        compounds = {search_form(n).replace(" ", "") for n in names}
+        compounds = {spaceless(n) for n in names}
         self.parts = {c: base.tokens(c) for c in compounds if len(base.tokens(c)) > 1}
         self.segmenter = Segmenter(abbr_words | set(self.parts))
         self.concept_phrases = {}  # token tuple → concept key
@@ -128,7 +138,7 @@ class Analyzer:
         return tokens + [k for k in self.concept_keys(tokens) if k not in tokens]
 
     def is_word(self, text: str, vocabulary=()) -> bool:
-        key = search_form(text).replace(" ", "")
+        key = spaceless(text)
         return key in vocabulary or self.segmenter.is_word(key) or key in QUESTION_WORDS
 
     def query(self, q: str, vocabulary) -> AnalysedQuery:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from knowledge.render import REVIEW_MARK, REVIEW_NOTICE
 
-from .analysis import search_form
+from .analysis import spaceless
 
 ANSWER_MARGIN = 1.5  # the best hit must score this many times the second
 LEAD_WEIGHT = 0.5  # what a list item's lead ("ที่ปรึกษา", "… ดังนี้") says counts for the item this much
@@ -20,13 +20,9 @@ class Answer:
     url: str  # the item's page, at the passage's anchor
 
 
-def _compact(text):
-    return search_form(text).replace(" ", "")
-
-
 def _said(asked, text):
     """The weight of what is asked that `text` speaks of."""
-    compact = _compact(text)
+    compact = spaceless(text)
     return sum(weight for weight, surfaces in asked if any(s in compact for s in surfaces))
 
 

@@ -217,12 +217,10 @@ class _Rebuild(threading.Thread):
         self.pause = pause
         self.result = None
         self.again = False
-        self.seconds = None
 
     def run(self):
         # No lower scheduling priority for this thread: it would hold the GIL while the
         # system runs others, and the queries waiting for the GIL would wait with it.
-        started = time.perf_counter()
         close_old_connections()
         try:
             index = build_index(self.pause)
@@ -230,7 +228,6 @@ class _Rebuild(threading.Thread):
             self.result = index
         finally:
             connection.close()  # this thread's own connection
-            self.seconds = time.perf_counter() - started
 
 
 _live = LiveIndex()

@@ -18,7 +18,7 @@ import tantivy
 
 from knowledge.render import strip_review_marks
 
-from .analysis import QUESTION_WORDS, search_form
+from .analysis import QUESTION_WORDS, spaceless
 from .analyzer import AnalysedQuery, Analyzer, Vocabulary
 from .answers import Answer, find_answer
 from .askedmatch import QuestionSets
@@ -73,7 +73,7 @@ class Doc:
     @cached_property
     def compact(self) -> str:
         """Everything a query may match, in search form without spaces."""
-        return search_form(f"{self.title} {self.heading} {self.body} {' '.join(self.questions)}").replace(" ", "")
+        return spaceless(f"{self.title} {self.heading} {self.body} {' '.join(self.questions)}")
 
 
 @dataclass
@@ -256,7 +256,7 @@ class SearchIndex:
         candidates.sort(key=lambda c: -c[0])
         floor = max(MIN_SCORE, MIN_SHARE_OF_TOP * max((c[1] for c in candidates), default=0))
         shown = [(score, doc) for score, matched, doc in candidates[:limit] if matched >= floor]
-        marks = {search_form(h).replace(" ", "") for h in analysed.highlight}
+        marks = {spaceless(h) for h in analysed.highlight}
         # What people read has no review marker (the index keeps the text as the item has it).
         results.hits = [Hit(doc=doc, score=round(score, 4), snippet=snippet(strip_review_marks(doc.body), marks))
                         for score, doc in shown]
@@ -300,7 +300,7 @@ class SearchIndex:
     def _relevant(self, doc, analysed):
         """Bigrams alone match almost anything; keep a hit only when it contains a query
         word (a synonym, an abbreviation's full form) or most of the query's characters."""
-        if any(search_form(h).replace(" ", "") in doc.compact for h in analysed.highlight):
+        if any(spaceless(h) in doc.compact for h in analysed.highlight):
             return True
         if not analysed.grams:
             return False
