@@ -25,6 +25,8 @@ FUNCTION_WORDS = frozenset(
     "นี้ นั้น อยู่ ต้อง คือ ว่า ทั้ง ทุก แต่ ก็ ไม่ ถ้า "
     # what people say around a question: "อยากทำ", "ผมยังไม่…", "แบบนี้"
     "ทำ อยาก ยัง เลย ก่อน ไว้ แบบ เรา ผม ฉัน หนู ดิฉัน เขา พวก แค่ ถึง จริง ๆ "
+    # how much or how often, not what: "เขียนไม่ค่อยได้"
+    "ไม่ค่อย ค่อนข้าง นิดหน่อย บ่อย "
     # who is asking or for whom: "ยายอยากเป็น อพม.", "ลูกหลานถามมา"
     "ยาย ป้า ลุง น้า ปู่ ย่า หลาน ลูกหลาน ท่าน".split()
 )
@@ -42,6 +44,8 @@ class AnalysedQuery:
     said: list = field(default_factory=list)
     # Per synonym group, what the query wrote (a word or a tuple of words).
     synonyms_written: list = field(default_factory=list)
+    # Words said inside a thesaurus phrase of several words ("dress code").
+    in_phrases: frozenset = frozenset()
 
     def alternatives(self):
         """(weight, terms, written) for each thing the query says: a word, or a word with
@@ -229,7 +233,9 @@ class Analyzer:
                      and h not in FUNCTION_WORDS}
         return AnalysedQuery(words=words, synonyms=synonyms, grams=grams, highlight=highlight,
                              did_you_mean=did_you_mean, said=self._said(tokens, concepts, synonyms),
-                             synonyms_written=written)
+                             synonyms_written=written,
+                             in_phrases=frozenset(t for start, end, _ in synonym_matches if end - start > 1
+                                                  for t in tokens[start:end]))
 
     def _said(self, tokens, concepts, synonyms) -> list:
         """(term, {ways of saying it}) for each word of the query, in order, once each."""

@@ -275,6 +275,8 @@ class SearchIndex:
             # How common the thing asked about is, by the word the query wrote: another way
             # of saying it may be common in another sense ("ชุด": a uniform, or a set).
             df = self._doc_freq(searcher, written)
+            if not df and written in analysed.in_phrases:
+                continue  # asked through the thesaurus phrase it is part of ("dress code")
             if not df or isinstance(written, tuple) and set(written) & QUESTION_WORDS:
                 # A phrase that is mostly question words ("ต้องมีอะไรบ้าง") says little of
                 # how common the thing asked about is; a word no document uses, nothing.

@@ -134,3 +134,11 @@ def test_drafts_are_not_searchable():
     item.status = Item.DRAFT
     item.save()
     assert "การแต่งกายของ อพม." not in titles("เครื่องแบบ")
+
+
+def test_words_nothing_uses_inside_a_thesaurus_phrase_are_asked_through_that_phrase():
+    # "official", "arm" and "band" are in no document: alone they would be three things
+    # asked that nothing answers; said as the phrase an editor put in the thesaurus, they
+    # are a uniform.
+    SynonymGroup.objects.create(words="official arm band, เครื่องแบบ")
+    assert titles("official arm band")[:1] == ["การแต่งกายของ อพม."]
