@@ -119,10 +119,11 @@ def evaluate(name, search, questions):
 
 
 def answer_figures(index, questions):
-    """(share of questions given a direct answer, share of those whose answer quotes a gold snippet)."""
+    """(share of questions given a direct answer, share of those whose answer quotes a gold
+    snippet: in the passage, its list's lead, or the item's title when the gold is a title)."""
     answers = [(index.search(q["q"], 10).answer, q["gold"]) for q in questions]
     given = [(a, gold) for a, gold in answers if a]
-    right = sum(is_hit(a.text, gold) for a, gold in given)
+    right = sum(is_hit(f"{a.item} {a.lead} {a.text}", gold) for a, gold in given)
     return len(given) / (len(answers) or 1), right / (len(given) or 1)
 
 

@@ -22,6 +22,7 @@ class DirectAnswerOut(Schema):
     text: str = Field(description="ประโยคหรือข้อในเรื่องความรู้ที่ตอบคำถาม ยกมาตรงตามต้นฉบับ")
     item: str = Field(description="ชื่อเรื่องความรู้ที่ประโยคนี้อยู่")
     url: str = Field(description="ลิงก์ไปยังประโยคนี้ในหน้าเรื่องความรู้ (#anchor)")
+    lead: str = Field("", description="เมื่อคำตอบเป็นข้อหนึ่งในรายการ: ประโยคนำของรายการนั้น ยกมาตรงตามต้นฉบับ")
 
 
 class SearchOut(Schema):
@@ -45,7 +46,7 @@ def search(request, q: str = "", limit: int = Query(10, ge=1, le=MAX_LIMIT)):
     log_query(q, results, SearchQuery.API)
     answer = results.answer
     return Status(200, SearchOut(q=q, did_you_mean=results.did_you_mean, answer=answer and DirectAnswerOut(
-        text=answer.text, item=answer.item, url=answer.url), results=[
+        text=answer.text, item=answer.item, url=answer.url, lead=answer.lead), results=[
         HitOut(title=h.doc.title, context=h.doc.context, url=h.doc.url, snippet=h.snippet, score=h.score)
         for h in results.hits
     ]))

@@ -260,7 +260,7 @@ class SearchIndex:
         # What people read has no review marker (the index keeps the text as the item has it).
         results.hits = [Hit(doc=doc, score=round(score, 4), snippet=snippet(strip_review_marks(doc.body), marks))
                         for score, doc in shown]
-        results.answer = find_answer(results.hits, asked)
+        results.answer = find_answer(results.hits, asked, [t for t, _ in analysed.said])
         return results
 
     def _asked(self, analysed) -> list:

@@ -48,6 +48,21 @@ def test_no_answer_when_no_single_passage_stands_out():
     assert answer_of("ฟุตบอลโลก") is None
 
 
+def test_a_short_list_item_answers_with_the_sentence_that_opens_its_list(client):
+    answer = answer_of("อพม. เสียชีวิต ถือว่าสิ้นสภาพไหม")
+    assert "ตาย" in answer.text and len(answer.text) < 8
+    assert answer.lead == "อพม. สิ้นสภาพความเป็น อพม. ในกรณีต่อไปนี้"
+    html = client.get("/search/", {"q": "อพม. เสียชีวิต ถือว่าสิ้นสภาพไหม"}).content.decode()
+    assert f'<p class="lead">{answer.lead} …</p><p>{answer.text}</p>' in html
+
+
+def test_a_question_for_a_whole_list_gets_no_single_passage():
+    # The sentence that opens the list answers nothing by itself, and one case of five is
+    # not what "which cases" asks for; the item is still the first result.
+    assert answer_of("อพม. สิ้นสภาพในกรณีไหนบ้าง") is None
+    assert engine.search("อพม. สิ้นสภาพในกรณีไหนบ้าง", 1).hits[0].doc.title == "การสิ้นสภาพความเป็น อพม."
+
+
 def test_the_page_shows_the_answer_above_the_results_through_the_click_log(client):
     html = client.get("/search/", {"q": "ติดคุกแล้วยังเป็น อพม. ได้ไหม"}).content.decode()
     answer = answer_of("ติดคุกแล้วยังเป็น อพม. ได้ไหม")
@@ -63,10 +78,11 @@ def test_api_and_cli_carry_the_answer_object(client):
     q = "ติดคุกแล้วยังเป็น อพม. ได้ไหม"
     answer = answer_of(q)
     body = client.get("/api/search", {"q": q}).json()
-    assert body["answer"] == {"text": answer.text, "item": answer.item, "url": answer.url}
+    assert body["answer"] == {"text": answer.text, "item": answer.item, "url": answer.url, "lead": answer.lead}
+    assert answer.lead  # a list item: the sentence that opens its list comes with it
     assert client.get("/api/search", {"q": "ฟุตบอลโลก"}).json()["answer"] is None
     schema = client.get("/api/openapi.json").json()["components"]["schemas"]
-    assert set(schema["DirectAnswerOut"]["properties"]) == {"text", "item", "url"}
+    assert set(schema["DirectAnswerOut"]["properties"]) == {"text", "item", "url", "lead"}
     out = StringIO()
     call_command("search", q, "--json", stdout=out)
     assert json.loads(out.getvalue())["answer"] == body["answer"]

@@ -1,7 +1,7 @@
 """volunteerkm search QUERY [--limit N] [--json]
 volunteerkm search --batch FILE --json [--limit N]   (FILE: one {"q": "..."} per line)
 
-JSON: {"q", "answer": {"text", "item", "url"} or null, "results": [{"title", "text", "url", "score"}]}"""
+JSON: {"q", "answer": {"text", "item", "url", "lead"} or null, "results": [{"title", "text", "url", "score"}]}"""
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,7 +11,8 @@ from search.engine import current_index
 
 def result_json(q, results):
     answer = results.answer
-    return {"q": q, "answer": answer and {"text": answer.text, "item": answer.item, "url": answer.url}, "results": [
+    return {"q": q, "answer": answer and {"text": answer.text, "item": answer.item, "url": answer.url,
+                                        "lead": answer.lead}, "results": [
         {"title": h.doc.title, "text": h.doc.text, "url": h.doc.url, "score": h.score} for h in results.hits
     ]}
 
@@ -43,8 +44,10 @@ class Command(BaseCommand):
             return
         if results.did_you_mean:
             self.stdout.write(f"หมายถึง: {results.did_you_mean}")
-        if results.answer:
-            self.stdout.write(f"คำตอบ: {results.answer.text}  ({results.answer.item} {results.answer.url})")
+        answer = results.answer
+        if answer:
+            lead = f"{answer.lead} … " if answer.lead else ""
+            self.stdout.write(f"คำตอบ: {lead}{answer.text}  ({answer.item} {answer.url})")
         if not results.hits:
             self.stdout.write(f"ไม่พบเรื่องที่ตรงกับ “{q}” (ไม่มีเรื่องในคลังความรู้ที่ตอบคำถามนี้)")
         for rank, h in enumerate(results.hits, 1):
