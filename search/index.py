@@ -46,6 +46,7 @@ MIN_COVERAGE = 0.25  # of the weight of what a query asks, the share a hit must 
 COVERAGE_POWER = 0.5  # how much the share of what is asked counts in the ranking
 IDF_POWER = 0.5  # 0: everything asked weighs the same; 1: rarer words weigh more (idf)
 BUILD_SLICE = 0.02  # seconds of indexing between the pauses of a build in the background
+MAX_GRAMS = 40  # bigrams searched at most, the rarest
 COMMON_GRAM_SHARE = 0.5  # bigrams in more than this share of documents barely rank but cost the most
 FIELD_WEIGHT = 0.6  # a KM-report field against a regulation item, unless the KM project is asked about
 # Words that ask about the KM project itself (its team, report, method), not the regulation.
@@ -150,7 +151,11 @@ class _Part:
             clauses.append((tantivy.Occur.Should, either))
 
         common = COMMON_GRAM_SHARE * searcher.num_docs
-        grams = {g: w for g, w in analysed.grams.items() if searcher.doc_freq("body_grams", g) <= common}
+        freq = {g: searcher.doc_freq("body_grams", g) for g in analysed.grams}
+        # A long question's words carry it; of its many bigrams the rarest say the most, and
+        # each more costs a walk over its documents.
+        kept = sorted((g for g in analysed.grams if freq[g] <= common), key=freq.get)[:MAX_GRAMS]
+        grams = {g: analysed.grams[g] for g in kept}
         share = (1 - WORD_WEIGHT) * len(grams) / (len(analysed.grams) or 1)
         gram_total = sum(grams.values()) or 1
         for g, weight in grams.items():
