@@ -19,7 +19,9 @@ and are measured, never tuned on; heldout-4 (78 questions: everyday situations, 
 spelling, typos, Thai mixed with English, long questions, staff) gave HR@1 0.859, HR@5 0.923,
 MRR@10 0.893 on the search as it was when it was written. bench/search-heldout-5.jsonl (76
 questions, the same kinds plus older people's words) gave HR@1 0.882, HR@5 0.895, MRR@10 0.888
-when it was written, before the changes that followed it.
+when it was written, before the changes that followed it. bench/search-heldout-6.jsonl (70
+questions over every item and KM-report field, the same kinds) gave HR@1 0.886, HR@5 0.971,
+MRR@10 0.926 when it was written, before the changes that followed it.
 """
 import json
 import os
@@ -32,7 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "eval"  # the development sets kept beside the project, when present
 DEFAULT_SETS = [SHARED / "search-dev.jsonl", SHARED / "search-everyday-dev.jsonl",
                 *(ROOT / "bench" / f"search-{name}.jsonl"
-                  for name in ["extra", "heldout", "heldout-2", "heldout-3", "heldout-4", "heldout-5", "unanswerable"])]
+                  for name in ["extra", "heldout", "heldout-2", "heldout-3", "heldout-4", "heldout-5", "heldout-6",
+                              "unanswerable"])]
 
 
 def setup_django():

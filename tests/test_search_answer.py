@@ -53,7 +53,7 @@ def test_a_short_list_item_answers_with_the_sentence_that_opens_its_list(client)
     assert "ตาย" in answer.text and len(answer.text) < 8
     assert answer.lead == "อพม. สิ้นสภาพความเป็น อพม. ในกรณีต่อไปนี้"
     html = client.get("/search/", {"q": "อพม. เสียชีวิต ถือว่าสิ้นสภาพไหม"}).content.decode()
-    assert f'<p class="lead">{answer.lead} …</p><p>{answer.text}</p>' in html
+    assert f'<p class="answer-lead">{answer.lead} …</p><p>{answer.text}</p>' in html
 
 
 def test_a_question_for_a_whole_list_gets_no_single_passage():
