@@ -32,6 +32,10 @@ FUNCTION_WORDS = frozenset(
 )
 
 
+# Words that also count things ("ชุด": an outfit, or a set of anything).
+CLASSIFIERS = frozenset("ชุด ตัว อัน ใบ เล่ม ฉบับ ข้อ แบบ".split())
+
+
 @dataclass
 class AnalysedQuery:
     words: dict  # term → weight
@@ -197,6 +201,10 @@ class Analyzer:
                 spans.setdefault(g, []).append((start, end))
             if end - start == 1 and tokens[end:end + 1] in (["ไหน"], ["ใด"]):
                 continue  # "ชุดไหน" is "which set": a classifier, not the word's sense (an outfit)
+            if end - start == 1 and said[0] in CLASSIFIERS and tokens[end:end + 1] in (["นี้"], ["นั้น"]):
+                # "ความรู้ชุดนี้" is "this set of knowledge": it says nothing of what is asked.
+                words[said[0]] = FUNCTION_WORD_WEIGHT
+                continue
             # All the other ways of saying it are one alternative, scored by the best of
             # them, so a word with many synonyms counts no more than a word with none.
             # "คืออะไร" → ความหมาย says what kind of answer is wanted, not what it is about.

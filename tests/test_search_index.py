@@ -69,6 +69,14 @@ def test_a_word_before_which_is_a_classifier_not_its_synonyms():
     assert titles("ปลัดกระทรวงเป็นประธานกรรมการ อพม. ชุดไหน")[0] == "คณะกรรมการ อพม. (กอพม.)"
 
 
+def test_a_classifier_before_this_or_that_says_nothing_of_what_is_asked():
+    # "ความรู้ชุดนี้" is "this set of knowledge": the KM report, not the uniform item.
+    assert "การแต่งกายของ อพม." not in titles("ที่มาของการทำความรู้ชุดนี้")
+    assert titles("ที่มาของการทำความรู้ชุดนี้")[0] == "ที่มาของการจัดการความรู้"
+    # Worn, it is an outfit still.
+    assert titles("ใส่ชุดนี้ไปงานได้ไหม")[0] == "การแต่งกายของ อพม."
+
+
 def test_question_words_do_not_change_the_answer():
     assert titles("คุณสมบัติ อพม. มีอะไรบ้าง ครับ")[0] == titles("คุณสมบัติ อพม.")[0] == "คุณสมบัติของ อพม."
 
