@@ -153,8 +153,10 @@ class Analyzer:
         slipped = vocabulary.slips.fix(q, lambda typed: self.is_word(typed, vocabulary)) if vocabulary else q
         tokens = self.tokens(slipped)
         did_you_mean = ""
-        known = lambda t: (t in vocabulary or t in QUESTION_WORDS or t in self.thesaurus_words  # noqa: E731
-                           or t.isdigit() or t.isascii() or (len(t) > 2 and self.segmenter.is_word(t)))
+        # A lone Thai letter is a word a typo broke apart ("สมัค" → ส, มัค), never a word.
+        known = lambda t: (t.isdigit() or t.isascii() or len(t) > 1 and (  # noqa: E731
+            t in vocabulary or t in QUESTION_WORDS or t in self.thesaurus_words
+            or (len(t) > 2 and self.segmenter.is_word(t))))
         fixes = vocabulary.speller.fixes(tokens, known) if vocabulary else []
         if fixes or slipped != q:
             fixed, last = [], 0
@@ -195,6 +197,8 @@ class Analyzer:
                 continue  # a glossary term is found by its abbreviation and full form already
             # "ติดตามเคส" and the "ติดตาม" inside it say one thing, not two.
             group_ids = {g for g in group_ids if not any(s <= start and end <= e for s, e in spans.get(g, ()))}
+            if end - start == 1 and any(s <= start < e and e - s > 1 for s, e, _ in synonym_matches):
+                continue  # the "ประชาชน" of "บัตรประชาชน" is said by the longer phrase
             if not group_ids:
                 continue
             for g in group_ids:

@@ -87,6 +87,13 @@ def test_a_typo_is_fixed_and_offered_as_did_you_mean():
     assert results.hits[0].doc.title == "คุณสมบัติของ อพม."
 
 
+def test_a_typo_that_leaves_a_lone_letter_is_fixed():
+    # "สมัค" (ร left out) is cut into ส + มัค, each of which looks like a word.
+    results = engine.search("สมัคอพม", 5)
+    assert results.did_you_mean.startswith("สมัคร")
+    assert results.hits[0].doc.title == "การสมัครเป็น อพม."
+
+
 def test_unrelated_words_find_nothing():
     assert engine.search("ฟุตบอลโลก", 5).hits == []
     assert engine.search("ไหม", 5).hits == []
