@@ -32,6 +32,12 @@ FUNCTION_WORDS = frozenset(
 )
 
 
+# Question words as typed in chat, read as written out, so that a phrase of the thesaurus
+# ("ต้องทำอะไรบ้าง") is found however it is typed ("ต้องทำไรมั่ง").
+CHAT_FORMS = {"ไร": "อะไร", "มั่ง": "บ้าง", "ยังไง": "อย่างไร", "ยังงัย": "อย่างไร", "มั้ย": "ไหม", "มั๊ย": "ไหม",
+              "ไม๊": "ไหม", "ม้าย": "ไหม", "ป่าว": "เปล่า", "ป่ะ": "เปล่า", "รึเปล่า": "หรือเปล่า",
+              "รึป่าว": "หรือเปล่า", "หรือป่าว": "หรือเปล่า"}
+
 # Words that also count things ("ชุด": an outfit, or a set of anything).
 CLASSIFIERS = frozenset("ชุด ตัว อัน ใบ เล่ม ฉบับ ข้อ แบบ".split())
 
@@ -116,7 +122,7 @@ class Analyzer:
     def tokens(self, text: str) -> list[str]:
         out = []
         for t in self.segmenter.tokens(text):
-            out.extend(self.parts.get(t, (t,)))
+            out.extend(CHAT_FORMS.get(p, p) for p in self.parts.get(t, (t,)))
         return out
 
     def surfaces(self, term) -> set:

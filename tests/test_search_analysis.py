@@ -2,6 +2,7 @@
 from hypothesis import given
 
 from search.analysis import QUESTION_WORDS, Phrases, Segmenter, Speller, abbreviation_aliases, search_form
+from search.analyzer import Analyzer
 from tests.strategies import thaiish
 
 
@@ -51,3 +52,11 @@ def test_speller_fixes_phone_typos_to_known_words():
         fixes = speller.fixes(tokens, known)
         assert [f[2] for f in fixes] == [meant], (typed, tokens, fixes)
     assert speller.fixes(seg.tokens("ฟุตบอลโลก"), known) == []
+
+
+def test_question_words_typed_as_in_chat_read_as_written_out():
+    analyzer = Analyzer(synonym_groups=[["หน้าที่", "ต้องทำอะไรบ้าง"]])
+    assert analyzer.tokens("ต้องทำไรมั่ง") == analyzer.tokens("ต้องทำอะไรบ้าง")
+    assert analyzer.tokens("สมัครยังไงมั้ย") == analyzer.tokens("สมัครอย่างไรไหม")
+    # So the thesaurus phrase is found however it is typed.
+    assert analyzer.query("ต้องทำไรมั่ง", None).synonyms
