@@ -130,16 +130,29 @@ class Speller:
     around an unknown piece, find the closest word of the vocabulary (rapidfuzz) among
     words of about the same length."""
 
+    SWAP_SCORE = 95.0  # two neighbouring letters typed in the wrong order: the likeliest slip of all
+
     def __init__(self, words, min_score: float = 80.0, reach: int = 4):
         self.min_score, self.reach = min_score, reach
         self.by_length: dict = {}
+        self.words: set = set()
         self._near: dict = {}
         self.add(words)
 
     def add(self, words):
-        for w in set(words):
+        for w in set(words) - self.words:
             self.by_length.setdefault(len(w), []).append(w)
+            self.words.add(w)
         self._near.clear()
+
+    def _swapped(self, window):
+        """The word `window` is with two neighbouring letters swapped back ("อบมร" → อบรม), if any.
+        (fuzz.ratio counts a swap as two edits, too many for a short word.)"""
+        for i in range(len(window) - 1):
+            word = window[:i] + window[i + 1] + window[i] + window[i + 2:]
+            if word != window and word in self.words:
+                return word
+        return None
 
     def _candidates(self, length):
         near = self._near.get(length)
@@ -159,8 +172,9 @@ class Speller:
                     window = "".join(tokens[start:end])
                     if len(window) < 4 or any(s < end and start < e for s, e, _, _ in found):
                         continue
-                    match = process.extractOne(window, self._candidates(len(window)), scorer=fuzz.ratio,
-                                               score_cutoff=self.min_score)
+                    swapped = self._swapped(window)
+                    match = (swapped, self.SWAP_SCORE) if swapped else process.extractOne(
+                        window, self._candidates(len(window)), scorer=fuzz.ratio, score_cutoff=self.min_score)
                     if match and match[0] != window:
                         cand = (match[1], end - start, start, end, match[0])
                         if best is None or cand[:2] > best[:2]:
@@ -168,6 +182,16 @@ class Speller:
             if best:
                 score, _, start, end, word = best
                 found.append((start, end, word, score))
+        # A swap can also cut a word into pieces that are words themselves ("กรรมกรา" →
+        # กรร, มกรา): two or three such pieces that read a longer word once swapped back.
+        for start in range(len(tokens)):
+            for end in range(start + 2, min(len(tokens), start + 3) + 1):
+                window = "".join(tokens[start:end])
+                if len(window) < 5 or window in self.words or any(s < end and start < e for s, e, _, _ in found):
+                    continue
+                swapped = self._swapped(window)
+                if swapped:
+                    found.append((start, end, swapped, self.SWAP_SCORE))
         return sorted(found)
 
 

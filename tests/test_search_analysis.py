@@ -54,6 +54,19 @@ def test_speller_fixes_phone_typos_to_known_words():
     assert speller.fixes(seg.tokens("ฟุตบอลโลก"), known) == []
 
 
+def test_speller_fixes_two_letters_typed_in_the_wrong_order():
+    seg = Segmenter()
+    words = ["ต้อง", "กรรมการ", "ทำ", "กรร", "มกรา"]
+    speller = Speller(words)
+    known = lambda t: t in words  # noqa: E731
+    # In a short word a swap is two edits of four letters: too far for fuzzy matching.
+    assert [f[2] for f in speller.fixes(seg.tokens("ต้งอทำ"), known)] == ["ต้อง"]
+    # Cut into pieces that are words themselves, it is found by the pieces it makes.
+    assert [f[2] for f in speller.fixes(["กรร", "มกรา"], known)] == ["กรรมการ"]
+    # Words that are right stay as they are.
+    assert speller.fixes(["ต้อง", "ทำ"], known) == []
+
+
 def test_question_words_typed_as_in_chat_read_as_written_out():
     analyzer = Analyzer(synonym_groups=[["หน้าที่", "ต้องทำอะไรบ้าง"]])
     assert analyzer.tokens("ต้องทำไรมั่ง") == analyzer.tokens("ต้องทำอะไรบ้าง")
