@@ -11,6 +11,7 @@ from .analysis import (
     Speller,
     abbreviation_aliases,
     search_form,
+    skeleton,
     spaceless,
 )
 
@@ -30,6 +31,7 @@ FUNCTION_WORDS = frozenset(
     # who is asking or for whom: "ยายอยากเป็น อพม.", "ลูกหลานถามมา"
     "ยาย ป้า ลุง น้า ปู่ ย่า หลาน ลูกหลาน ท่าน พ่อ แม่ ลูก พี่ น้อง เค้า แก มัน เธอ".split()
 )
+KIN = frozenset("ยาย ป้า ลุง น้า ปู่ ย่า หลาน ลูกหลาน ท่าน พ่อ แม่ ลูก พี่ น้อง".split())
 
 
 # Question words as typed in chat, read as written out, so that a phrase of the thesaurus
@@ -37,6 +39,20 @@ FUNCTION_WORDS = frozenset(
 CHAT_FORMS = {"ไร": "อะไร", "มั่ง": "บ้าง", "ยังไง": "อย่างไร", "ยังงัย": "อย่างไร", "มั้ย": "ไหม", "มั๊ย": "ไหม",
               "ไม๊": "ไหม", "ม้าย": "ไหม", "ป่าว": "เปล่า", "ป่ะ": "เปล่า", "รึเปล่า": "หรือเปล่า",
               "รึป่าว": "หรือเปล่า", "หรือป่าว": "หรือเปล่า"}
+
+TONE_MARKS = frozenset("\u0e48\u0e49\u0e4a\u0e4b")
+
+
+def _unmarked(words):
+    """skeleton → word, for the words whose skeleton no other of them shares."""
+    by_skeleton = {}
+    for w in words:
+        by_skeleton.setdefault(skeleton(w), set()).add(w)
+    return {s: next(iter(ws)) for s, ws in by_skeleton.items() if len(ws) == 1 and s not in words}
+
+
+# Not kin: without its mark a kin word is a word of its own too often (ยา, นา, พอ, ลุก).
+UNMARKED_SMALL_WORDS = _unmarked(QUESTION_WORDS | FUNCTION_WORDS - KIN)
 
 # Words that also count things ("ชุด": an outfit, or a set of anything).
 CLASSIFIERS = frozenset("ชุด ตัว อัน ใบ เล่ม ฉบับ ข้อ แบบ".split())
@@ -151,13 +167,32 @@ class Analyzer:
         """A document's words plus the key of every glossary term written in full."""
         return tokens + [k for k in self.concept_keys(tokens) if k not in tokens]
 
-    def is_word(self, text: str, vocabulary=()) -> bool:
+    def is_word(self, text: str, vocabulary=(), any_thai_word=True) -> bool:
+        """Whether `text` is a word of the index (or a question word), or, unless
+        `any_thai_word` is false, any word of Thai."""
         key = spaceless(text)
-        return key in vocabulary or self.segmenter.is_word(key) or key in QUESTION_WORDS
+        return (key in vocabulary or key in QUESTION_WORDS or key in FUNCTION_WORDS
+                or (any_thai_word and self.segmenter.is_word(key)))
+
+    def _marks_left_out(self, q, vocabulary) -> bool:
+        """Whether `q` was typed leaving tone marks out: it has none, and a small word that
+        has one is there without it ("ได", "เปน") — a question may have no mark by right
+        ("วิธีปลูกผักสวนครัว")."""
+        if any(c in TONE_MARKS for c in q):
+            return False
+        return any(t not in vocabulary and not self.segmenter.is_word(t) and skeleton(t) in UNMARKED_SMALL_WORDS
+                   for t in self.tokens(q))
 
     def query(self, q: str, vocabulary) -> AnalysedQuery:
-        slipped = vocabulary.slips.fix(q, lambda typed: self.is_word(typed, vocabulary)) if vocabulary else q
+        marks_left_out = vocabulary and self._marks_left_out(q, vocabulary)
+        # Who leaves every tone mark out: a word the index does not know is read as the
+        # index's word with its marks ("ตองทำ" → ต้องทำ), even when it is a word of its own
+        # ("ตอง", a banana leaf); who types them meant "เสือ", a tiger.
+        slipped = vocabulary.slips.fix(
+            q, lambda typed: self.is_word(typed, vocabulary, not marks_left_out)) if vocabulary else q
         tokens = self.tokens(slipped)
+        if marks_left_out:  # "ได", "นี": small words said without their marks
+            tokens = [t if t in vocabulary else UNMARKED_SMALL_WORDS.get(skeleton(t), t) for t in tokens]
         did_you_mean = ""
         # A lone Thai letter is a word a typo broke apart ("สมัค" → ส, มัค), never a word.
         known = lambda t: (t.isdigit() or t.isascii() or len(t) > 1 and (  # noqa: E731

@@ -1,6 +1,7 @@
 """Tone marks and vowel length, missing or wrong, are ignored where a word of the knowledge
 base is otherwise typed exactly ("คาตอบแทน", "ค้าตอบแทน" find what "ค่าตอบแทน" finds), while
-a slip that makes another real word is left alone ("เสือ" is not "เสื้อ")."""
+a slip that makes another real word is left alone ("เสือ" is not "เสื้อ") unless the question
+was typed without any tone mark at all."""
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -80,3 +81,17 @@ def test_a_slip_that_makes_another_word_is_not_fixed():
     assert fixer.fix("เสือ", words.__contains__) == "เสือ"
     assert fixer.fix("คาตอบแทน", words.__contains__) == "ค่าตอบแทน"
     assert fixer.fix("ไม", words.__contains__) == "ไม"  # ไม่ or ไม้: ambiguous, left as typed
+
+
+def test_a_question_typed_without_any_tone_mark_is_read_with_them():
+    # "ตอง", "เรือง", "ขัน" are words of their own, but whoever types no mark at all left
+    # them out: read as ต้อง, เรื่อง, ขั้น, and "ได", "นี" as ได้, นี้.
+    analysed = engine.current_index().analyzer.query("ทำ KM เรืองนีเขาเริมจากอะไร ตองทำเป็นขันได",
+                                                     engine.current_index().vocabulary)
+    assert {"เรื่อง", "เริ่ม", "ขั้น"} <= set(analysed.words)
+    assert not {"เรือง", "เริม", "ขัน", "ได", "นี", "ตอง"} & set(analysed.words)
+    assert "เข้า" not in analysed.did_you_mean  # "เขา", a function word, is not a slip
+    toneless = engine.search("ขันตอนการทำ KM มีอะไรบาง", 1).hits
+    assert toneless and toneless[0].doc.title == engine.search("ขั้นตอนการทำ KM มีอะไรบ้าง", 1).hits[0].doc.title
+    # Typed with marks elsewhere, a word of its own is meant as typed.
+    assert "เรือง" in engine.current_index().analyzer.query("เรือง ที่ต้องรู้", engine.current_index().vocabulary).words
