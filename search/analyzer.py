@@ -38,7 +38,11 @@ KIN = frozenset("ยาย ป้า ลุง น้า ปู่ ย่า ห
 # ("ต้องทำอะไรบ้าง") is found however it is typed ("ต้องทำไรมั่ง").
 CHAT_FORMS = {"ไร": "อะไร", "มั่ง": "บ้าง", "ยังไง": "อย่างไร", "ยังงัย": "อย่างไร", "มั้ย": "ไหม", "มั๊ย": "ไหม",
               "ไม๊": "ไหม", "ม้าย": "ไหม", "ป่าว": "เปล่า", "ป่ะ": "เปล่า", "รึเปล่า": "หรือเปล่า",
-              "รึป่าว": "หรือเปล่า", "หรือป่าว": "หรือเปล่า"}
+              "รึป่าว": "หรือเปล่า", "หรือป่าว": "หรือเปล่า",
+              # and as asked in the regions (อีสาน, เหนือ, ใต้)
+              "ไผ": "ใคร", "หยัง": "อะไร", "อีหยัง": "อะไร", "อิหยัง": "อะไร", "อะหยัง": "อะไร", "ไหร": "อะไร",
+              "จั่งใด": "อย่างไร", "จังใด": "อย่างไร", "จะใด": "อย่างไร", "ยังไหร": "อย่างไร", "ไส": "ไหน",
+              "แหน่": "บ้าง", "เฮ็ด": "ทำ", "หื้อ": "ให้", "บ่": "ไม่", "ก่อ": "ไหม"}
 
 TONE_MARKS = frozenset("\u0e48\u0e49\u0e4a\u0e4b")
 
@@ -114,7 +118,7 @@ class Analyzer:
         names = [n for _, names in concepts.items() for n in names] + [w for words in synonym_groups for w in words]
         compounds = {spaceless(n) for n in names}
         self.parts = {c: base.tokens(c) for c in compounds if len(base.tokens(c)) > 1}
-        self.segmenter = Segmenter(abbr_words | set(self.parts))
+        self.segmenter = Segmenter(abbr_words | set(self.parts) | {w for w in CHAT_FORMS if len(w) > 2})
         self.concept_phrases = {}  # token tuple → concept key
         self.concept_names = {}  # concept key → token tuples that name it
         for key, names in concepts.items():

@@ -73,3 +73,10 @@ def test_question_words_typed_as_in_chat_read_as_written_out():
     assert analyzer.tokens("สมัครยังไงมั้ย") == analyzer.tokens("สมัครอย่างไรไหม")
     # So the thesaurus phrase is found however it is typed.
     assert analyzer.query("ต้องทำไรมั่ง", None).synonyms
+
+
+def test_question_words_of_the_regions_read_as_standard_thai():
+    analyzer = Analyzer()
+    assert analyzer.tokens("ไผเป็นประธาน") == analyzer.tokens("ใครเป็นประธาน")
+    assert analyzer.tokens("สมัครเฮ็ดจั่งใด") == analyzer.tokens("สมัครทำอย่างไร")
+    assert analyzer.tokens("ได้อะหยังแหน่") == analyzer.tokens("ได้อะไรบ้าง")

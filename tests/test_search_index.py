@@ -77,6 +77,11 @@ def test_a_classifier_before_this_or_that_says_nothing_of_what_is_asked():
     assert titles("ใส่ชุดนี้ไปงานได้ไหม")[0] == "การแต่งกายของ อพม."
 
 
+def test_a_question_asked_in_a_regional_way_finds_what_standard_thai_finds():
+    # Unread, "เฮ็ด" and "จั่งใด" were two things asked that nothing answers.
+    assert titles("สมัคร อพม เฮ็ดจั่งใด")[:1] == titles("สมัคร อพม ทำอย่างไร")[:1] == ["การสมัครเป็น อพม."]
+
+
 def test_question_words_do_not_change_the_answer():
     assert titles("คุณสมบัติ อพม. มีอะไรบ้าง ครับ")[0] == titles("คุณสมบัติ อพม.")[0] == "คุณสมบัติของ อพม."
 
