@@ -21,8 +21,8 @@ MRR@10 0.893 on the search as it was when it was written. bench/search-heldout-5
 questions, the same kinds plus older people's words) gave HR@1 0.882, HR@5 0.895, MRR@10 0.888
 when it was written, before the changes that followed it. bench/search-heldout-6.jsonl (70
 questions over every item and KM-report field, the same kinds) gave HR@1 0.886, HR@5 0.971,
-MRR@10 0.926 when it was written, before the changes that followed it, and HR@1 0.886, HR@5
-0.957, MRR@10 0.919 after them. bench/search-heldout-7.jsonl (70 questions, the same kinds plus
+MRR@10 0.926 when it was written, before the changes that followed it, and HR@1 0.900, HR@5
+0.957, MRR@10 0.929 after them. bench/search-heldout-7.jsonl (70 questions, the same kinds plus
 regional words and questions typed without spaces) gave HR@1 0.914, HR@5 0.957, MRR@10 0.936
 when it was written, before the changes that followed it, and HR@1 0.929, HR@5 0.986, MRR@10
 0.957 after them.

@@ -44,6 +44,9 @@ COMMON_WORD_SHARE = 0.5
 SHORT_WORD = 3  # letters: a word this short is matched as a word, not inside others
 MIN_COVERAGE = 0.25  # of the weight of what a query asks, the share a hit must match
 COVERAGE_POWER = 0.5  # how much the share of what is asked counts in the ranking
+# A word no document uses weighs this much of its idf in what is asked: it may be a
+# stranger's word for something the KM answers, or a sign that the KM answers nothing.
+UNKNOWN_WEIGHT = 0.8
 IDF_POWER = 0.5  # 0: everything asked weighs the same; 1: rarer words weigh more (idf)
 BUILD_SLICE = 0.02  # seconds of indexing between the pauses of a build in the background
 MAX_GRAMS = 40  # bigrams searched at most, the rarest
@@ -289,7 +292,8 @@ class SearchIndex:
                 df = max(self._doc_freq(searcher, t) for t in content)
             if df / n < COMMON_WORD_SHARE:
                 surfaces = {s for t in terms for s in self.analyzer.surfaces(t)}
-                asked.append((math.log(1 + (n - df + 0.5) / (df + 0.5)) ** IDF_POWER, surfaces))
+                weight = math.log(1 + (n - df + 0.5) / (df + 0.5)) ** IDF_POWER
+                asked.append((weight * (UNKNOWN_WEIGHT if not df else 1.0), surfaces))
         return asked
 
     @staticmethod
