@@ -20,18 +20,20 @@ QUESTION_PHRASE_WEIGHT = 0.3  # of a synonym group that only says what is asked 
 KNOWN_WORD_GRAM_WEIGHT = 0.3  # of a bigram inside a word the index knows
 FUNCTION_WORD_WEIGHT = 0.2
 
+# Who is asking or for whom: "ยายอยากเป็น อพม.", "ลูกหลานถามมา".
+KIN = frozenset("ยาย ป้า ลุง น้า ปู่ ย่า หลาน ลูกหลาน ท่าน พ่อ แม่ ลูก พี่ น้อง".split())
+
 # Words too common to make a passage relevant: not highlighted, not used to pick snippets.
-FUNCTION_WORDS = frozenset(
+FUNCTION_WORDS = KIN | frozenset(
     "ของ และ การ ความ ที่ ใน ให้ เป็น มี ได้ กับ จะ แก่ โดย หรือ ซึ่ง ต่อ ตาม เพื่อ จาก ไป มา แล้ว "
     "นี้ นั้น อยู่ ต้อง คือ ว่า ทั้ง ทุก แต่ ก็ ไม่ ถ้า "
     # what people say around a question: "อยากทำ", "ผมยังไม่…", "แบบนี้"
     "ทำ อยาก ยัง เลย ก่อน ไว้ แบบ เรา ผม ฉัน หนู ดิฉัน เขา พวก แค่ ถึง จริง ๆ "
     # how much or how often, not what: "เขียนไม่ค่อยได้"
     "ไม่ค่อย ค่อนข้าง นิดหน่อย บ่อย "
-    # who is asking or for whom: "ยายอยากเป็น อพม.", "ลูกหลานถามมา"
-    "ยาย ป้า ลุง น้า ปู่ ย่า หลาน ลูกหลาน ท่าน พ่อ แม่ ลูก พี่ น้อง เค้า แก มัน เธอ".split()
+    # pronouns said in chat
+    "เค้า แก มัน เธอ".split()
 )
-KIN = frozenset("ยาย ป้า ลุง น้า ปู่ ย่า หลาน ลูกหลาน ท่าน พ่อ แม่ ลูก พี่ น้อง".split())
 
 
 # Question words as typed in chat, read as written out, so that a phrase of the thesaurus
@@ -178,23 +180,24 @@ class Analyzer:
         return (key in vocabulary or key in QUESTION_WORDS or key in FUNCTION_WORDS
                 or (any_thai_word and self.segmenter.is_word(key)))
 
-    def _marks_left_out(self, q, vocabulary) -> bool:
-        """Whether `q` was typed leaving tone marks out: it has none, and a small word that
-        has one is there without it ("ได", "เปน") — a question may have no mark by right
-        ("วิธีปลูกผักสวนครัว")."""
+    def _marks_left_out(self, q, typed, vocabulary) -> bool:
+        """Whether `q` (its words: `typed`) was typed leaving tone marks out: it has none,
+        and a small word that has one is there without it ("ได", "เปน") — a question may
+        have no mark by right ("วิธีปลูกผักสวนครัว")."""
         if any(c in TONE_MARKS for c in q):
             return False
         return any(t not in vocabulary and not self.segmenter.is_word(t) and skeleton(t) in UNMARKED_SMALL_WORDS
-                   for t in self.tokens(q))
+                   for t in typed)
 
     def query(self, q: str, vocabulary) -> AnalysedQuery:
-        marks_left_out = vocabulary and self._marks_left_out(q, vocabulary)
+        typed = self.tokens(q)
+        marks_left_out = vocabulary and self._marks_left_out(q, typed, vocabulary)
         # Who leaves every tone mark out: a word the index does not know is read as the
         # index's word with its marks ("ตองทำ" → ต้องทำ), even when it is a word of its own
         # ("ตอง", a banana leaf); who types them meant "เสือ", a tiger.
         slipped = vocabulary.slips.fix(
-            q, lambda typed: self.is_word(typed, vocabulary, not marks_left_out)) if vocabulary else q
-        tokens = self.tokens(slipped)
+            q, lambda text: self.is_word(text, vocabulary, not marks_left_out)) if vocabulary else q
+        tokens = typed if slipped == q else self.tokens(slipped)
         if marks_left_out:  # "ได", "นี": small words said without their marks
             tokens = [t if t in vocabulary else UNMARKED_SMALL_WORDS.get(skeleton(t), t) for t in tokens]
         did_you_mean = ""

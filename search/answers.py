@@ -23,6 +23,10 @@ class Answer:
     url: str  # the item's page, at the passage's anchor
     lead: str = ""  # when the passage is a list item: the sentence that introduces the list
 
+    def read_out(self) -> str:
+        """The passage after its lead, as one text (the CLI, LINE)."""
+        return f"{self.lead} … {self.text}" if self.lead else self.text
+
 
 def _said(asked, text):
     """The weight of what is asked that `text` speaks of."""
@@ -35,7 +39,7 @@ def _introduces_a_list(text):
 
 
 # "มีอะไรบ้าง", "กรณีไหนบ้าง": the question wants a whole list, which no single passage is.
-ASKS_FOR_A_LIST = frozenset({"บ้าง", "มั่ง", "อะไรบ้าง", "ใครบ้าง", "ยังไงบ้าง", "อย่างไรบ้าง"})
+ASKS_FOR_A_LIST = frozenset({"บ้าง", "อะไรบ้าง", "ใครบ้าง", "ยังไงบ้าง", "อย่างไรบ้าง"})
 
 
 def find_answer(hits, asked, words=()) -> Answer | None:

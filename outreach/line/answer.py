@@ -123,7 +123,7 @@ def answer_sentence(hit, results) -> str:
     matched words, then the shortest."""
     direct = direct_answer(hit, results)
     if direct:
-        return shorten(review_marks_as_notice(f"{direct.lead} … {direct.text}" if direct.lead else direct.text))
+        return shorten(review_marks_as_notice(direct.read_out()))
     words = matched_words(hit, results)
     options = candidates(passages(source_markdown(hit.doc))) or [hit.doc.body]
 

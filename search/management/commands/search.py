@@ -46,8 +46,7 @@ class Command(BaseCommand):
             self.stdout.write(f"หมายถึง: {results.did_you_mean}")
         answer = results.answer
         if answer:
-            lead = f"{answer.lead} … " if answer.lead else ""
-            self.stdout.write(f"คำตอบ: {lead}{answer.text}  ({answer.item} {answer.url})")
+            self.stdout.write(f"คำตอบ: {answer.read_out()}  ({answer.item} {answer.url})")
         if not results.hits:
             self.stdout.write(f"ไม่พบเรื่องที่ตรงกับ “{q}” (ไม่มีเรื่องในคลังความรู้ที่ตอบคำถามนี้)")
         for rank, h in enumerate(results.hits, 1):
