@@ -157,7 +157,7 @@ def cross_validated_item_questions(docs, folds=5):
         for q, url in held:
             urls = [h.doc.url for h in index.search(q, 10).hits]
             rank = urls.index(url) + 1 if url in urls else 0
-            rows.append((rank == 1, 0 < rank <= 5, 1 / rank if rank else 0.0, q, urls[:1]))
+            rows.append((rank == 1, 0 < rank <= 5, 1 / rank if rank else 0.0, q, urls[:1], url))
     return rows
 
 

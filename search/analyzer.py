@@ -30,9 +30,12 @@ FUNCTION_WORDS = KIN | frozenset(
     # what people say around a question: "อยากทำ", "ผมยังไม่…", "แบบนี้"
     "ทำ อยาก ยัง เลย ก่อน ไว้ แบบ เรา ผม ฉัน หนู ดิฉัน เขา พวก แค่ ถึง จริง ๆ "
     # how much or how often, not what: "เขียนไม่ค่อยได้"
-    "ไม่ค่อย ค่อนข้าง นิดหน่อย บ่อย "
+    "ไม่ค่อย ค่อนข้าง นิดหน่อย บ่อย เยอะ มาก "
     # pronouns said in chat
-    "เค้า แก มัน เธอ".split()
+    "เค้า แก มัน เธอ "
+    # English mixed in: "who made this KM", "uniform ของ อพม. is what"
+    "is are was were be been do does did can could should will would the a an of this that these those "
+    "for to in on at by with my your our its it and or i you we they he she me us".split()
 )
 
 
@@ -44,7 +47,10 @@ CHAT_FORMS = {"ไร": "อะไร", "มั่ง": "บ้าง", "ยั�
               # and as asked in the regions (อีสาน, เหนือ, ใต้)
               "ไผ": "ใคร", "หยัง": "อะไร", "อีหยัง": "อะไร", "อิหยัง": "อะไร", "อะหยัง": "อะไร", "ไหร": "อะไร",
               "จั่งใด": "อย่างไร", "จังใด": "อย่างไร", "จะใด": "อย่างไร", "ยังไหร": "อย่างไร", "ไส": "ไหน",
-              "แหน่": "บ้าง", "เฮ็ด": "ทำ", "หื้อ": "ให้", "บ่": "ไม่", "ก่อ": "ไหม"}
+              "แหน่": "บ้าง", "เฮ็ด": "ทำ", "หื้อ": "ให้", "บ่": "ไม่", "ก่อ": "ไหม",
+              # and in English
+              "who": "ใคร", "what": "อะไร", "how": "อย่างไร", "why": "ทำไม", "where": "ที่ไหน",
+              "when": "เมื่อไร", "which": "ไหน"}
 
 TONE_MARKS = frozenset("\u0e48\u0e49\u0e4a\u0e4b")
 
@@ -146,6 +152,13 @@ class Analyzer:
         for t in self.segmenter.tokens(text):
             out.extend(CHAT_FORMS.get(p, p) for p in self.parts.get(t, (t,)))
         return out
+
+    def question_tokens(self, text: str) -> list[str]:
+        """The words of a question people ask, written as they type it: a small word left
+        without its mark ("เปน", "ได") is read as the word it is, so that it neither joins
+        the vocabulary as a word of its own nor keeps the query's slips from being fixed."""
+        return [t if self.segmenter.is_word(t) else UNMARKED_SMALL_WORDS.get(skeleton(t), t)
+                for t in self.tokens(text)]
 
     def surfaces(self, term) -> set:
         """How `term` (a word, a concept key or a phrase of words) may be written in a text,

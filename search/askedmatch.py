@@ -23,7 +23,7 @@ class QuestionSets:
         self.by_key = {}
 
     def add(self, key, questions):
-        sets = [frozenset(self.analyzer.with_concepts(self.analyzer.tokens(q))) for q in questions]
+        sets = [frozenset(self.analyzer.with_concepts(self.analyzer.question_tokens(q))) for q in questions]
         self.by_key[key] = [(s, sum(_weight(t) for t in s)) for s in sets if s]  # with its weight
 
     def remove(self, key):

@@ -200,7 +200,7 @@ class SearchIndex:
         """Index `doc`; its words join the vocabulary."""
         title = self.analyzer.tokens(doc.title)
         body = self.analyzer.tokens(f"{doc.heading} {doc.body}")
-        questions = self.analyzer.tokens(" ".join(doc.questions))
+        questions = self.analyzer.question_tokens(" ".join(doc.questions))
         self.vocabulary.add_words(title + body + questions)
         self.docs[doc.key] = doc
         self.question_sets.add(doc.key, doc.questions)

@@ -162,3 +162,9 @@ def test_words_nothing_uses_inside_a_thesaurus_phrase_are_asked_through_that_phr
     # are a uniform.
     SynonymGroup.objects.create(words="official arm band, เครื่องแบบ")
     assert titles("official arm band")[:1] == ["การแต่งกายของ อพม."]
+
+
+def test_a_question_asked_in_english_words_finds_what_thai_finds():
+    # "who", "what", "why" are question words, "this" and "of" say nothing of what is asked.
+    assert titles("who is the chairman of กอพม. จังหวัด")[:1] == titles("ใครเป็นประธาน กอพม. จังหวัด")[:1]
+    assert titles("what is the uniform of อพม.")[:1] == ["การแต่งกายของ อพม."]

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from knowledge.models import Item
 from search import engine
 from search.analysis import QUESTION_WORDS, SlipFixer, skeleton
 
@@ -95,3 +96,17 @@ def test_a_question_typed_without_any_tone_mark_is_read_with_them():
     assert toneless and toneless[0].doc.title == engine.search("ขั้นตอนการทำ KM มีอะไรบ้าง", 1).hits[0].doc.title
     # Typed with marks elsewhere, a word of its own is meant as typed.
     assert "เรือง" in engine.current_index().analyzer.query("เรือง ที่ต้องรู้", engine.current_index().vocabulary).words
+
+
+def test_a_small_word_typed_without_its_mark_in_an_items_question_is_read_as_the_word():
+    # An item's question typed the way people type ("ใครเปนประธาน") does not make "เปน" a
+    # word of the index: a query that says "เปน" is read as เป็น, not as something only
+    # that item says.
+    index = engine.current_index()
+    assert index.analyzer.question_tokens("ใครเปนประธาน") == index.analyzer.question_tokens("ใครเป็นประธาน")
+    item = Item.objects.get(title="การแต่งกายของ อพม.")
+    item.asked_questions = [*item.asked_questions, "ใส่เสื้ออาสาไปงานบุญได้ไหม ถ้าเปนงานวัด"]
+    item.save()
+    index = engine.current_index()
+    assert "เปน" not in index.vocabulary
+    assert "เป็น" in index.analyzer.query("ใครเปนประธาน กอพม. จังหวัด", index.vocabulary).words
