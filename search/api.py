@@ -16,6 +16,7 @@ class HitOut(Schema):
     url: str
     snippet: str
     score: float
+    sure: bool = Field(True, description="ตอบคำถามได้ใกล้เคียงผลลัพธ์แรก; false คือเรื่องที่อาจเกี่ยวข้องเท่านั้น")
 
 
 class DirectAnswerOut(Schema):
@@ -47,6 +48,7 @@ def search(request, q: str = "", limit: int = Query(10, ge=1, le=MAX_LIMIT)):
     answer = results.answer
     return Status(200, SearchOut(q=q, did_you_mean=results.did_you_mean, answer=answer and DirectAnswerOut(
         text=answer.text, item=answer.item, url=answer.url, lead=answer.lead), results=[
-        HitOut(title=h.doc.title, context=h.doc.context, url=h.doc.url, snippet=h.snippet, score=h.score)
+        HitOut(title=h.doc.title, context=h.doc.context, url=h.doc.url, snippet=h.snippet, score=h.score,
+               sure=h.sure)
         for h in results.hits
     ]))

@@ -36,7 +36,8 @@ QUESTION_BOOST = 0.15
 QUESTION_MATCH = 1.0
 SYNONYM_TIE_BREAKER = 0.3  # of the other synonyms a document also uses, this share counts
 MIN_GRAM_COVERAGE = 0.6  # a hit that matches no word must contain this share of the query's bigrams
-MIN_SHARE_OF_TOP = 0.25  # hits scoring below this share of the best hit are noise
+MIN_SHARE_OF_TOP = 0.15  # hits scoring below this share of the best hit are noise
+SURE_SHARE_OF_TOP = 0.25  # below this share of the best, a hit is shown apart, as possibly related
 MIN_SCORE = 0.15  # a hit scoring below this matches too little of any question to answer it
 # A word (or synonym group) found in more than this share of documents says what everything
 # is about (อพม.), not what is asked; a hit must match at least one word that is not.
@@ -85,6 +86,7 @@ class Hit:
     doc: Doc
     score: float
     snippet: str = ""
+    sure: bool = True  # answers about as well as the best hit; otherwise only possibly related
 
 
 @dataclass
@@ -263,11 +265,13 @@ class SearchIndex:
             candidates.append((score, matched, doc))
         candidates.sort(key=lambda c: -c[0])
         floor = max(MIN_SCORE, MIN_SHARE_OF_TOP * max((c[1] for c in candidates), default=0))
-        shown = [(score, doc) for score, matched, doc in candidates[:limit] if matched >= floor]
+        best = candidates[0][0] if candidates else 0
+        shown = [(score, score >= SURE_SHARE_OF_TOP * best, doc)
+                 for score, matched, doc in candidates[:limit] if matched >= floor]
         marks = {spaceless(h) for h in analysed.highlight}
         # What people read has no review marker (the index keeps the text as the item has it).
-        results.hits = [Hit(doc=doc, score=round(score, 4), snippet=snippet(strip_review_marks(doc.body), marks))
-                        for score, doc in shown]
+        results.hits = [Hit(doc=doc, score=round(score, 4), snippet=snippet(strip_review_marks(doc.body), marks),
+                            sure=sure) for score, sure, doc in shown]
         results.answer = find_answer(results.hits, asked, [t for t, _ in analysed.said])
         return results
 

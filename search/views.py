@@ -62,7 +62,9 @@ def search_page(request):
         logged = log_query(q, results, SearchQuery.WEB)
         context["results"] = results
         context["logged"] = logged
-        context["hits"] = [(hit, _click_url(logged, rank, hit.doc.url)) for rank, hit in enumerate(results.hits, 1)]
+        hits = [(hit, _click_url(logged, rank, hit.doc.url)) for rank, hit in enumerate(results.hits, 1)]
+        context["hits"] = [h for h in hits if h[0].sure]
+        context["related"] = [h for h in hits if not h[0].sure]  # shown apart: they may not answer
         if results.answer:
             context["answer_url"] = _click_url(logged, ANSWER_RANK, results.answer.url)
         if not results.hits:

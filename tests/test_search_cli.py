@@ -25,7 +25,8 @@ def test_batch_prints_one_json_line_per_query_in_order(tmp_path):
     assert [line["q"] for line in lines] == ["ชุด อพม.", "ฟุตบอลโลก", "ค่าตอบแทน"]
     assert lines[1]["results"] == []
     top = lines[0]["results"][0]
-    assert set(top) == {"title", "text", "url", "score"} and len(lines[0]["results"]) <= 2
+    assert set(top) == {"title", "text", "url", "score", "sure"} and len(lines[0]["results"]) <= 2
+    assert top["sure"] is True  # the best result is always one that answers
     dress = Item.objects.get(slug="dress")
     assert top["title"] == dress.title and top["url"] == dress.get_absolute_url()
     assert top["text"] == f"{dress.title} {plain_text(dress.body)}"

@@ -76,3 +76,20 @@ def test_gaps_page_is_for_editors_and_lists_what_was_not_found_most_asked_first(
     assert "ฟุตบอลโลก" in rows[0] and "ไม่พบผลลัพธ์" in rows[0] and "<td>๒</td>" in rows[0]
     assert "คณะกรรมการ" in rows[1] and "ไม่มีใครเปิดอ่าน" in rows[1]
     assert "เครื่องแบบ" not in html.split("<tbody>")[1]
+
+
+def test_results_that_may_not_answer_are_shown_apart_after_the_ones_that_do(client):
+    from search import engine
+
+    hits = engine.search("ชุด อพม", 10).hits
+    sure = [h.doc.title for h in hits if h.sure]
+    related = [h.doc.title for h in hits if not h.sure]
+    assert sure and related, "this question has both kinds"
+    assert [h.sure for h in hits] == sorted((h.sure for h in hits), reverse=True)  # the sure ones first
+    html = client.get("/search/", {"q": "ชุด อพม"}).content.decode()
+    count, heading = html.index("เรื่องที่ตอบคำถาม"), html.index("เรื่องที่อาจเกี่ยวข้อง")
+    assert f"พบ {len(sure)} เรื่องที่ตอบคำถาม".translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")) in html
+    assert all(count < html.index(t) < heading for t in sure)
+    assert all(heading < html.index(t) for t in related)
+    api = client.get("/api/search", {"q": "ชุด อพม"}).json()["results"]
+    assert [r["title"] for r in api if not r["sure"]] == related

@@ -1,7 +1,8 @@
 """volunteerkm search QUERY [--limit N] [--json]
 volunteerkm search --batch FILE --json [--limit N]   (FILE: one {"q": "..."} per line)
 
-JSON: {"q", "answer": {"text", "item", "url", "lead"} or null, "results": [{"title", "text", "url", "score"}]}"""
+JSON: {"q", "answer": {"text", "item", "url", "lead"} or null, "results": [{"title", "text", "url", "score", "sure"}]}
+("sure": false for a result shown apart, as possibly related)"""
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -13,7 +14,8 @@ def result_json(q, results):
     answer = results.answer
     return {"q": q, "answer": answer and {"text": answer.text, "item": answer.item, "url": answer.url,
                                         "lead": answer.lead}, "results": [
-        {"title": h.doc.title, "text": h.doc.text, "url": h.doc.url, "score": h.score} for h in results.hits
+        {"title": h.doc.title, "text": h.doc.text, "url": h.doc.url, "score": h.score, "sure": h.sure}
+        for h in results.hits
     ]}
 
 
@@ -50,7 +52,8 @@ class Command(BaseCommand):
         if not results.hits:
             self.stdout.write(f"ไม่พบเรื่องที่ตรงกับ “{q}” (ไม่มีเรื่องในคลังความรู้ที่ตอบคำถามนี้)")
         for rank, h in enumerate(results.hits, 1):
-            self.stdout.write(f"{rank}. {h.doc.title} ({h.doc.context}) {h.doc.url}  [{h.score}]")
+            related = "" if h.sure else "  (อาจเกี่ยวข้อง)"
+            self.stdout.write(f"{rank}. {h.doc.title} ({h.doc.context}) {h.doc.url}  [{h.score}]{related}")
 
     def read_batch(self, path):
         """All questions first, so a bad line stops the run before any output."""
