@@ -170,9 +170,11 @@ class Speller:
             for start in range(max(0, i - self.reach), i + 1):
                 for end in range(i + 1, min(len(tokens), i + self.reach) + 1):
                     window = "".join(tokens[start:end])
-                    if len(window) < 4 or any(s < end and start < e for s, e, _, _ in found):
+                    if len(window) < 3 or any(s < end and start < e for s, e, _, _ in found):
                         continue
                     swapped = self._swapped(window)
+                    if len(window) == 3 and not swapped:
+                        continue  # too short to match loosely; a swap back ("อมพ" → อพม) is still sure
                     match = (swapped, self.SWAP_SCORE) if swapped else process.extractOne(
                         window, self._candidates(len(window)), scorer=fuzz.ratio, score_cutoff=self.min_score)
                     if match and match[0] != window:

@@ -67,6 +67,15 @@ def test_speller_fixes_two_letters_typed_in_the_wrong_order():
     assert speller.fixes(["ต้อง", "ทำ"], known) == []
 
 
+def test_a_three_letter_word_is_fixed_only_when_two_letters_are_swapped_back():
+    words = ["อพม", "ศปง", "อบรม"]
+    speller = Speller(words)
+    known = lambda t: t in words  # noqa: E731
+    assert [f[2] for f in speller.fixes(["อมพ"], known)] == ["อพม"]
+    # Any other slip of three letters is too short to tell what was meant.
+    assert speller.fixes(["อพร"], known) == []
+
+
 def test_question_words_typed_as_in_chat_read_as_written_out():
     analyzer = Analyzer(synonym_groups=[["หน้าที่", "ต้องทำอะไรบ้าง"]])
     assert analyzer.tokens("ต้องทำไรมั่ง") == analyzer.tokens("ต้องทำอะไรบ้าง")

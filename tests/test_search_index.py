@@ -92,6 +92,12 @@ def test_a_typo_is_fixed_and_offered_as_did_you_mean():
     assert results.hits[0].doc.title == "คุณสมบัติของ อพม."
 
 
+def test_an_abbreviation_typed_with_two_letters_swapped_is_fixed():
+    results = engine.search("คุณสมบัติ อมพ", 5)
+    assert "อพม" in results.did_you_mean
+    assert results.hits[0].doc.title == "คุณสมบัติของ อพม."
+
+
 def test_a_typo_that_leaves_a_lone_letter_is_fixed():
     # "สมัค" (ร left out) is cut into ส + มัค, each of which looks like a word.
     results = engine.search("สมัคอพม", 5)
