@@ -266,8 +266,10 @@ class Analyzer:
                 spans.setdefault(g, []).append((start, end))
             if end - start == 1 and tokens[end:end + 1] in (["ไหน"], ["ใด"]):
                 continue  # "ชุดไหน" is "which set": a classifier, not the word's sense (an outfit)
-            if end - start == 1 and said[0] in CLASSIFIERS and tokens[end:end + 1] in (["นี้"], ["นั้น"]):
-                # "ความรู้ชุดนี้" is "this set of knowledge": it says nothing of what is asked.
+            if end - start == 1 and said[0] in CLASSIFIERS and (
+                    tokens[end:end + 1] in (["นี้"], ["นั้น"]) or tokens[start - 1:start] == ["กี่"]):
+                # "ความรู้ชุดนี้" is "this set of knowledge", "มีกี่ชุด" "how many sets": it
+                # says nothing of what is asked.
                 words[said[0]] = FUNCTION_WORD_WEIGHT
                 continue
             # All the other ways of saying it are one alternative, scored by the best of

@@ -19,7 +19,7 @@ import tantivy
 from knowledge.render import strip_review_marks
 
 from .analysis import QUESTION_WORDS, spaceless
-from .analyzer import AnalysedQuery, Analyzer, Vocabulary
+from .analyzer import FUNCTION_WORDS, AnalysedQuery, Analyzer, Vocabulary
 from .answers import Answer, find_answer
 from .askedmatch import QuestionSets
 from .snippets import snippet
@@ -52,6 +52,9 @@ IDF_POWER = 0.5  # 0: everything asked weighs the same; 1: rarer words weigh mor
 BUILD_SLICE = 0.02  # seconds of indexing between the pauses of a build in the background
 MAX_GRAMS = 40  # bigrams searched at most, the rarest
 COMMON_GRAM_SHARE = 0.5  # bigrams in more than this share of documents barely rank but cost the most
+# A document whose title is another's plus words the query does not say ("คณะกรรมการ อพม.
+# จังหวัด" beside "คณะกรรมการ อพม.") is the more specific one: unless asked, it weighs this much.
+NESTED_TITLE_WEIGHT = 0.8
 FIELD_WEIGHT = 0.6  # a KM-report field against a regulation item, unless the KM project is asked about
 # Words that ask about the KM project itself (its team, report, method), not the regulation.
 KM_PROJECT_TERMS = frozenset({"km", "กอส", "รายงาน", "โครงการ", "การจัดการความรู้", "องค์ความรู้",
@@ -184,6 +187,7 @@ class SearchIndex:
         self.analyzer = Analyzer(glossary, synonym_groups)
         self.docs = {}
         self.short_words = {}
+        self.title_words = {}  # key → the title's words and concepts
         self.vocabulary = Vocabulary(self.analyzer.thesaurus_words)
         # The questions of an item are one field: together they are the item's own
         # vocabulary for what people ask, beside the regulation's words in its body.
@@ -208,6 +212,7 @@ class SearchIndex:
         self.question_sets.add(doc.key, doc.questions)
         # Short words ("งาน", "ตอน", "พม") hide inside longer ones ("ทำงาน", "ขั้นตอน", "อพม"):
         # whether a document says one is decided by its words, kept here, not its letters.
+        self.title_words[doc.key] = frozenset(self.analyzer.with_concepts(title))
         words = self.analyzer.with_concepts(title + body + questions)
         self.short_words[doc.key] = " " + " ".join(sorted({w for w in words if len(w) <= SHORT_WORD})) + " "
         self.part.add(doc.key, {name: (self.analyzer.with_concepts(tokens), tokens)
@@ -223,6 +228,7 @@ class SearchIndex:
             for key in removed + [d.key for d in changed]:
                 self.docs.pop(key, None)
                 self.short_words.pop(key, None)
+                self.title_words.pop(key, None)
                 self.part.remove(key)
                 self.question_sets.remove(key)
             for doc in changed:
@@ -263,6 +269,7 @@ class SearchIndex:
             matched = score
             score *= 1 + QUESTION_MATCH * question_match(key) ** 2
             candidates.append((score, matched, doc))
+        candidates = self._prefer_titles_asked(candidates, said)
         candidates.sort(key=lambda c: -c[0])
         floor = max(MIN_SCORE, MIN_SHARE_OF_TOP * max((c[1] for c in candidates), default=0))
         best = candidates[0][0] if candidates else 0
@@ -299,6 +306,22 @@ class SearchIndex:
                 weight = math.log(1 + (n - df + 0.5) / (df + 0.5)) ** IDF_POWER
                 asked.append((weight * (UNKNOWN_WEIGHT if not df else 1.0), surfaces))
         return asked
+
+    def _prefer_titles_asked(self, candidates, said):
+        """Weigh down a hit whose title is another hit's title plus words the query does not
+        say: "กอพม. ใครเป็นประธาน" asks about กอพม., not กอพม. จังหวัด."""
+        searcher = self.part.searcher
+        common = COMMON_WORD_SHARE * (searcher.num_docs or 1)
+        titles = {}
+        for _, _, doc in candidates:
+            words = {w for w in self.title_words.get(doc.key, ())
+                     if w not in QUESTION_WORDS and w not in FUNCTION_WORDS and self._doc_freq(searcher, w) <= common}
+            if words & said:
+                titles[doc.key] = words
+        narrower = {key for key, words in titles.items()
+                    if any(other < words and not (words - other) & said for other in titles.values())}
+        return [(score * NESTED_TITLE_WEIGHT, matched * NESTED_TITLE_WEIGHT, doc) if doc.key in narrower
+                else (score, matched, doc) for score, matched, doc in candidates]
 
     @staticmethod
     def _doc_freq(searcher, term):

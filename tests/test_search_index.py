@@ -48,6 +48,15 @@ def test_thai_and_arabic_digits_match():
 def test_everyday_words_reach_the_regulations_words():
     assert titles("ชุด อพม.")[0] == "การแต่งกายของ อพม."
     assert titles("ถูกไล่ออก")[0] == "การสิ้นสภาพความเป็น อพม."
+    assert titles("อาสาได้ตังมั้ย")[:1] == ["ค่าตอบแทน"]  # ตัง: how chat spells ตังค์
+    assert titles("ใครทำ KM ระเบียบ อพม")[0] == "คณะทำงาน KM Team"
+
+
+def test_a_title_that_adds_what_the_query_does_not_say_ranks_below_the_plain_one():
+    # กอพม. is the national committee; กอพม. จังหวัด and กอพม. กทม. are asked by name.
+    assert titles("กอพม ใครเป็นประธาน")[0] == "คณะกรรมการ อพม. (กอพม.)"
+    assert titles("กอพม. จังหวัด ใครเป็นประธาน")[0] == "คณะกรรมการ อพม. จังหวัด (กอพม. จังหวัด)"
+    assert titles("กอพม กทม มีใครบ้าง")[0] == "คณะกรรมการ อพม. กรุงเทพมหานคร (กอพม. กทม.)"
 
 
 def test_a_word_with_many_synonyms_counts_as_one_word():
@@ -67,6 +76,8 @@ def test_the_subject_everything_is_about_does_not_outweigh_what_is_asked():
 def test_a_word_before_which_is_a_classifier_not_its_synonyms():
     # "ชุดไหน" is "which set": not an outfit.
     assert titles("ปลัดกระทรวงเป็นประธานกรรมการ อพม. ชุดไหน")[0] == "คณะกรรมการ อพม. (กอพม.)"
+    # "กี่ชุด" is "how many sets".
+    assert "การแต่งกายของ อพม." not in titles("คณะกรรมการ อพม. มีกี่ชุด")
 
 
 def test_a_classifier_before_this_or_that_says_nothing_of_what_is_asked():
