@@ -10,6 +10,7 @@ from functools import lru_cache
 from nlpo3 import load_dict
 from nlpo3 import segment as nlpo3_segment
 from pythainlp.corpus import thai_words
+from pythainlp.corpus.phupha import unigram_word_freqs
 from rapidfuzz import fuzz, process
 
 from volunteerkm.thai import normalize
@@ -18,6 +19,12 @@ from volunteerkm.thai import normalize
 @lru_cache(maxsize=1)
 def _base_words() -> frozenset:
     return frozenset(thai_words())
+
+
+@lru_cache(maxsize=1)
+def _word_counts() -> dict:
+    """How often each word is written in Thai web text (Phupha, shipped with PyThaiNLP)."""
+    return dict(unigram_word_freqs())
 
 # Question words and particles: people type them, documents do not answer with them.
 QUESTION_WORDS = frozenset("""
@@ -51,6 +58,8 @@ class Segmenter:
     own words. `tokens()` returns the words of search_form(text), punctuation dropped."""
 
     _loaded: dict = {}
+    RESPLIT_REACH = 4  # letters the cut between two words may move
+    RESPLIT_MARGIN = 15  # how much more often the other cut's words must be written
 
     def __init__(self, domain_words=()):
         extra = frozenset(search_form(w) for w in domain_words if search_form(w))
@@ -79,7 +88,28 @@ class Segmenter:
             tok = tok.strip(_TOKEN_EDGE)
             if tok and _HAS_WORD_CHAR.search(tok):
                 out.append(tok)
-        return out
+        return self._resplit(out)
+
+    def _resplit(self, tokens: list) -> list:
+        """Where two neighbouring words can be cut elsewhere into two other words, keep the
+        cut whose words are written more often: newmm counts words, not how likely they
+        are ("ตอบ|แทนที่" → "ตอบแทน|ที่"). The domain's own words are kept as they are."""
+        counts = _word_counts()
+        for i in range(len(tokens) - 1):
+            a, b = tokens[i], tokens[i + 1]
+            if a in self.domain_words or b in self.domain_words or a.isascii() or b.isascii():
+                continue
+            joined, best = a + b, counts.get(a, 0) * counts.get(b, 0)
+            cut = None
+            for k in range(max(1, len(a) - self.RESPLIT_REACH), min(len(joined), len(a) + self.RESPLIT_REACH + 1)):
+                x, y = joined[:k], joined[k:]
+                if x != a and x in self.dictionary and y in self.dictionary:
+                    likely = counts.get(x, 0) * counts.get(y, 0)
+                    if likely > best * self.RESPLIT_MARGIN:
+                        best, cut = likely, (x, y)
+            if cut:
+                tokens[i], tokens[i + 1] = cut
+        return tokens
 
     def is_word(self, token: str) -> bool:
         return token in self.dictionary or token.isdigit() or token.isascii()

@@ -67,6 +67,15 @@ def test_speller_fixes_two_letters_typed_in_the_wrong_order():
     assert speller.fixes(["ต้อง", "ทำ"], known) == []
 
 
+def test_two_words_are_cut_where_the_likelier_words_are():
+    # newmm finds "ตอบ|แทนที่" as short as "ตอบแทน|ที่"; the words written more often win.
+    seg = Segmenter()
+    assert seg.tokens("เงินตอบแทนที่ไปช่วย")[:3] == ["เงิน", "ตอบแทน", "ที่"]
+    assert seg.tokens("ต้องเก็บความลับไหม")[1:3] == ["เก็บ", "ความลับ"]
+    # The domain's own words are kept as they are.
+    assert "ศปง" in Segmenter(["ศปง"]).tokens("ศปงที่ไหน")
+
+
 def test_a_three_letter_word_is_fixed_only_when_two_letters_are_swapped_back():
     words = ["อพม", "ศปง", "อบรม"]
     speller = Speller(words)

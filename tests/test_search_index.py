@@ -59,6 +59,12 @@ def test_a_title_that_adds_what_the_query_does_not_say_ranks_below_the_plain_one
     assert titles("กอพม กทม มีใครบ้าง")[0] == "คณะกรรมการ อพม. กรุงเทพมหานคร (กอพม. กทม.)"
 
 
+def test_money_from_the_people_helped_is_a_gift_not_the_compensation():
+    assert titles("ชาวบ้านให้เงินตอบแทนที่ไปช่วย อพม รับได้มั้ยครับ")[0] == "จรรยาบรรณของ อพม."
+    assert titles("ชาวบ้านยัดเงินให้เป็นค่าขอบใจ รับได้ป่าว")[0] == "จรรยาบรรณของ อพม."
+    assert titles("อพม. ได้เงินตอบแทนที่ทำงานไหม")[0] == "ค่าตอบแทน"
+
+
 def test_a_word_with_many_synonyms_counts_as_one_word():
     # "อาสาสมัคร" has six synonyms and "คนเดือดร้อน" five; each counts once, so the
     # question finds the duties rather than any text full of อพม. and ช่วยเหลือ.
