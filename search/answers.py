@@ -2,6 +2,7 @@
 answers the question, quoted exactly with a link to its anchor on the item's page (a list
 item with the sentence that opens its list); none when the ranking is not confident, no
 single passage stands out, or the question asks for a whole list."""
+import re
 from dataclasses import dataclass
 
 from knowledge.render import REVIEW_MARK, REVIEW_NOTICE
@@ -38,6 +39,10 @@ def _introduces_a_list(text):
     return text.rstrip().endswith((":", "ดังนี้", "ได้แก่", "ต่อไปนี้"))
 
 
+# "กี่ปี", "เท่าไร": the question wants a number, which a passage without one does not give.
+ASKS_FOR_A_NUMBER = frozenset({"กี่", "เท่าไร", "เท่าไหร่"})
+_NUMBER = re.compile(r"[0-9๐-๙]|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ร้อย|พัน")
+
 # "มีอะไรบ้าง", "กรณีไหนบ้าง": the question wants a whole list, which no single passage is.
 ASKS_FOR_A_LIST = frozenset({"บ้าง", "อะไรบ้าง", "ใครบ้าง", "ยังไงบ้าง", "อย่างไรบ้าง"})
 
@@ -52,9 +57,17 @@ def find_answer(hits, asked, words=()) -> Answer | None:
     if len(hits) > 1 and hits[0].score < ANSWER_MARGIN * hits[1].score:
         return None
     doc = hits[0].doc
+    # What the item's title says names the item; a passage answers what the question asks
+    # beyond it ("คณะกรรมการ" alone asks for the item, not for a line that says กรรมการ).
+    beyond = [(weight, surfaces) for weight, surfaces in asked if not _said([(weight, surfaces)], doc.title)]
+    # A question that names only the item is answered by what the item opens with, if anything.
+    asked, passages = (beyond, doc.passages) if beyond else (asked, doc.passages[:1])
     scored = []
-    for anchor, text, lead in doc.passages:
+    wants_number = bool(ASKS_FOR_A_NUMBER & set(words))
+    for anchor, text, lead in passages:
         if (len(text) < MIN_PASSAGE_LENGTH and not lead) or _introduces_a_list(text):
+            continue
+        if wants_number and not _NUMBER.search(text):
             continue
         score = _said(asked, text) + LEAD_WEIGHT * _said(asked, lead)
         scored.append((score, anchor, text, lead))

@@ -48,6 +48,21 @@ def test_no_answer_when_no_single_passage_stands_out():
     assert answer_of("ฟุตบอลโลก") is None
 
 
+def test_the_passage_answers_what_is_asked_beyond_the_items_name():
+    # The title says สมัคร; what is asked is whether it can be done online.
+    assert "อิเล็กทรอนิกส์" in answer_of("สมัคร อพม. ออนไลน์ได้ไหม").text
+    # A question that names only the item is answered by what the item opens with, not by
+    # a line that happens to repeat the name ("กรรมการผู้ทรงคุณวุฒิ 2 คน").
+    committee = Item.objects.get(slug="national-committee")
+    opening = passages(committee.body)[0][1]
+    assert answer_of("คณะกรรมการ").text == opening
+
+
+def test_a_question_for_a_number_is_not_answered_by_a_passage_without_one():
+    answer = answer_of("ศปง. อพม. มีกี่ระดับ")
+    assert answer is None or re.search("[0-9๐-๙]|สอง|สาม|สี่|ห้า|หก|เจ็ด", answer.text)
+
+
 def test_a_short_list_item_answers_with_the_sentence_that_opens_its_list(client):
     answer = answer_of("อพม. เสียชีวิต ถือว่าสิ้นสภาพไหม")
     assert "ตาย" in answer.text and len(answer.text) < 8
