@@ -40,6 +40,7 @@ _ABBREVIATION_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 _NON_LETTER_MARKS = re.compile("[ฯๆ]")
 _TOKEN_EDGE = " .,;:!?()[]{}\"'“”‘’/\\-–—=|+*&%#@<>~_^`"
 _HAS_WORD_CHAR = re.compile(r"\w")
+_UNSEEN = object()
 
 
 def search_form(text: str) -> str:
@@ -58,6 +59,7 @@ class Segmenter:
     own words. `tokens()` returns the words of search_form(text), punctuation dropped."""
 
     _loaded: dict = {}
+    CUTS_KEPT = 200_000
     RESPLIT_REACH = 4  # letters the cut between two words may move
     RESPLIT_MARGIN = 15  # how much more often the other cut's words must be written
 
@@ -66,6 +68,7 @@ class Segmenter:
         self.domain_words = frozenset(w for w in extra if " " not in w)
         self.dictionary = _base_words() | self.domain_words
         self.name = self._load(self.dictionary)
+        self._cuts = {}  # (word, word) → the likelier cut of the two, or None
 
     @classmethod
     def _load(cls, words: frozenset) -> str:
@@ -94,22 +97,30 @@ class Segmenter:
         """Where two neighbouring words can be cut elsewhere into two other words, keep the
         cut whose words are written more often: newmm counts words, not how likely they
         are ("ตอบ|แทนที่" → "ตอบแทน|ที่"). The domain's own words are kept as they are."""
-        counts = _word_counts()
+        cuts = self._cuts  # the same pairs of words come back again and again
         for i in range(len(tokens) - 1):
-            a, b = tokens[i], tokens[i + 1]
-            if a in self.domain_words or b in self.domain_words or a.isascii() or b.isascii():
-                continue
-            joined, best = a + b, counts.get(a, 0) * counts.get(b, 0)
-            cut = None
-            for k in range(max(1, len(a) - self.RESPLIT_REACH), min(len(joined), len(a) + self.RESPLIT_REACH + 1)):
-                x, y = joined[:k], joined[k:]
-                if x != a and x in self.dictionary and y in self.dictionary:
-                    likely = counts.get(x, 0) * counts.get(y, 0)
-                    if likely > best * self.RESPLIT_MARGIN:
-                        best, cut = likely, (x, y)
+            pair = (tokens[i], tokens[i + 1])
+            cut = cuts.get(pair, _UNSEEN)
+            if cut is _UNSEEN:
+                if len(cuts) >= self.CUTS_KEPT:
+                    cuts.clear()
+                cut = cuts[pair] = self._likelier_cut(*pair)
             if cut:
                 tokens[i], tokens[i + 1] = cut
         return tokens
+
+    def _likelier_cut(self, a, b):
+        if a in self.domain_words or b in self.domain_words or a.isascii() or b.isascii():
+            return None
+        counts = _word_counts()
+        joined, best, cut = a + b, counts.get(a, 0) * counts.get(b, 0), None
+        for k in range(max(1, len(a) - self.RESPLIT_REACH), min(len(joined), len(a) + self.RESPLIT_REACH + 1)):
+            x, y = joined[:k], joined[k:]
+            if x != a and x in self.dictionary and y in self.dictionary:
+                likely = counts.get(x, 0) * counts.get(y, 0)
+                if likely > best * self.RESPLIT_MARGIN:
+                    best, cut = likely, (x, y)
+        return cut
 
     def is_word(self, token: str) -> bool:
         return token in self.dictionary or token.isdigit() or token.isascii()

@@ -187,7 +187,7 @@ class SearchIndex:
         self.analyzer = Analyzer(glossary, synonym_groups)
         self.docs = {}
         self.short_words = {}
-        self.title_words = {}  # key → the title's words and concepts
+        self.title_words = {}  # key → the title's words and concepts, function words left out
         self.vocabulary = Vocabulary(self.analyzer.thesaurus_words)
         # The questions of an item are one field: together they are the item's own
         # vocabulary for what people ask, beside the regulation's words in its body.
@@ -212,7 +212,8 @@ class SearchIndex:
         self.question_sets.add(doc.key, doc.questions)
         # Short words ("งาน", "ตอน", "พม") hide inside longer ones ("ทำงาน", "ขั้นตอน", "อพม"):
         # whether a document says one is decided by its words, kept here, not its letters.
-        self.title_words[doc.key] = frozenset(self.analyzer.with_concepts(title))
+        self.title_words[doc.key] = frozenset(w for w in self.analyzer.with_concepts(title)
+                                              if w not in QUESTION_WORDS and w not in FUNCTION_WORDS)
         words = self.analyzer.with_concepts(title + body + questions)
         self.short_words[doc.key] = " " + " ".join(sorted({w for w in words if len(w) <= SHORT_WORD})) + " "
         self.part.add(doc.key, {name: (self.analyzer.with_concepts(tokens), tokens)
@@ -312,14 +313,19 @@ class SearchIndex:
         say: "กอพม. ใครเป็นประธาน" asks about กอพม., not กอพม. จังหวัด."""
         searcher = self.part.searcher
         common = COMMON_WORD_SHARE * (searcher.num_docs or 1)
-        titles = {}
+        named = {}  # the titles the query says something of: key → their words that are not everywhere
+        is_common = {}
         for _, _, doc in candidates:
-            words = {w for w in self.title_words.get(doc.key, ())
-                     if w not in QUESTION_WORDS and w not in FUNCTION_WORDS and self._doc_freq(searcher, w) <= common}
-            if words & said:
-                titles[doc.key] = words
-        narrower = {key for key, words in titles.items()
-                    if any(other < words and not (words - other) & said for other in titles.values())}
+            words = self.title_words.get(doc.key, frozenset())
+            if not words & said:
+                continue
+            for w in words - is_common.keys():
+                is_common[w] = self._doc_freq(searcher, w) > common
+            rare = {w for w in words if not is_common[w]}
+            if rare & said:
+                named[doc.key] = rare
+        narrower = {key for key, words in named.items()
+                    if any(other < words and not (words - other) & said for other in named.values())}
         return [(score * NESTED_TITLE_WEIGHT, matched * NESTED_TITLE_WEIGHT, doc) if doc.key in narrower
                 else (score, matched, doc) for score, matched, doc in candidates]
 
