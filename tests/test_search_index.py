@@ -50,6 +50,8 @@ def test_everyday_words_reach_the_regulations_words():
     assert titles("ถูกไล่ออก")[0] == "การสิ้นสภาพความเป็น อพม."
     assert titles("อาสาได้ตังมั้ย")[:1] == ["ค่าตอบแทน"]  # ตัง: how chat spells ตังค์
     assert titles("ใครทำ KM ระเบียบ อพม")[0] == "คณะทำงาน KM Team"
+    assert titles("อาสาสมัครพัฒนาสังคม ใช้ชื่อย่อว่าอะไร")[0] == "อพม. คือใคร"
+    assert titles("อ่านระเบียบในเฟสได้มั้ย")[0].startswith("วิธีการขยายผล")  # เฟส: Facebook as chat says it
     # อบต. is one kind of local government, not another (อบจ., which sits on a committee).
     assert titles("อพม ช่วยงาน อบต ได้ไหม")[0] == "บทบาทหน้าที่ของ อพม."
     assert titles("นายก อบจ. เป็นกรรมการ อพม. จังหวัดไหม")[0] == "คณะกรรมการ อพม. จังหวัด (กอพม. จังหวัด)"
