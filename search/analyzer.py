@@ -70,6 +70,31 @@ UNMARKED_SMALL_WORDS = _unmarked(QUESTION_WORDS | FUNCTION_WORDS - KIN)
 CLASSIFIERS = frozenset("ชุด ตัว อัน ใบ เล่ม ฉบับ ข้อ แบบ".split())
 
 
+YEAR_LABELS = frozenset({"ปี", "พศ"})
+# A year names the regulation more than it asks: it ranks, but a hit need not say it.
+YEAR_WEIGHT = 0.4
+
+
+def read_years(tokens: list) -> list:
+    """"ปี 64", "พ.ศ. 2564": the label names a year, it does not ask how many years, and a
+    year written short is the Buddhist era's (64 → 2564)."""
+    out = []
+    for i, t in enumerate(tokens):
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if t in YEAR_LABELS and after.isdigit() and len(after) in (2, 4):
+            continue
+        if t.isdigit() and len(t) == 2 and i and tokens[i - 1] in YEAR_LABELS:
+            t = "25" + t
+        out.append(t)
+    return out
+
+
+def is_year(token: str) -> bool:
+    """A year of the Buddhist era ("2564"): in a question about a regulation, its name (every
+    item is of the 2564 regulation), not what is asked."""
+    return len(token) == 4 and token.isdigit() and token.startswith(("24", "25", "26"))
+
+
 @dataclass
 class AnalysedQuery:
     words: dict  # term → weight
@@ -228,12 +253,15 @@ class Analyzer:
             did_you_mean = " ".join(t for t in tokens if t not in QUESTION_WORDS)
         if vocabulary:
             tokens = [part for t in tokens for part in self.split_compound(t, vocabulary)]
+        tokens = read_years(tokens)
 
         words, synonyms, highlight = {}, [], set()
 
         def add(term, weight):
             if term in FUNCTION_WORDS:
                 weight *= FUNCTION_WORD_WEIGHT
+            elif is_year(term):
+                weight *= YEAR_WEIGHT
             if term not in QUESTION_WORDS and weight > words.get(term, 0):
                 words[term] = weight
 

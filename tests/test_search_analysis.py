@@ -2,7 +2,7 @@
 from hypothesis import given
 
 from search.analysis import QUESTION_WORDS, Phrases, Segmenter, Speller, abbreviation_aliases, search_form
-from search.analyzer import Analyzer
+from search.analyzer import Analyzer, read_years
 from tests.strategies import thaiish
 
 
@@ -83,6 +83,13 @@ def test_a_three_letter_word_is_fixed_only_when_two_letters_are_swapped_back():
     assert [f[2] for f in speller.fixes(["อมพ"], known)] == ["อพม"]
     # Any other slip of three letters is too short to tell what was meant.
     assert speller.fixes(["อพร"], known) == []
+
+
+def test_a_year_is_read_as_the_year_it_names():
+    # "ปี 64" is the year 2564, not a question of how many years.
+    assert read_years(["ระเบียบ", "ปี", "64"]) == ["ระเบียบ", "2564"]
+    assert read_years(["พศ", "2564"]) == ["2564"]
+    assert read_years(["ทำงาน", "5", "ปี"]) == ["ทำงาน", "5", "ปี"]
 
 
 def test_question_words_typed_as_in_chat_read_as_written_out():

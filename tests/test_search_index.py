@@ -45,6 +45,11 @@ def test_thai_and_arabic_digits_match():
     assert titles("พ.ศ. 2564") == titles("พ.ศ. ๒๕๖๔")
 
 
+def test_a_year_written_short_names_the_regulation_not_a_length_of_time():
+    # "ปี64" is the regulation of 2564; the years a volunteer must serve are not asked.
+    assert titles("ระเบียบอพม.ปี64 มีกี่หมวด")[0] == "รายละเอียดความรู้ องค์ความรู้"
+
+
 def test_everyday_words_reach_the_regulations_words():
     assert titles("ชุด อพม.")[0] == "การแต่งกายของ อพม."
     assert titles("ถูกไล่ออก")[0] == "การสิ้นสภาพความเป็น อพม."
