@@ -40,7 +40,6 @@ _ABBREVIATION_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 _NON_LETTER_MARKS = re.compile("[ฯๆ]")
 _TOKEN_EDGE = " .,;:!?()[]{}\"'“”‘’/\\-–—=|+*&%#@<>~_^`"
 _HAS_WORD_CHAR = re.compile(r"\w")
-_UNSEEN = object()
 
 
 def search_form(text: str) -> str:
@@ -68,7 +67,8 @@ class Segmenter:
         self.domain_words = frozenset(w for w in extra if " " not in w)
         self.dictionary = _base_words() | self.domain_words
         self.name = self._load(self.dictionary)
-        self._cuts = {}  # (word, word) → the likelier cut of the two, or None
+        # The same pairs of words come back again and again.
+        self._likelier_cut = lru_cache(maxsize=self.CUTS_KEPT)(self._likelier_cut)
 
     @classmethod
     def _load(cls, words: frozenset) -> str:
@@ -97,14 +97,8 @@ class Segmenter:
         """Where two neighbouring words can be cut elsewhere into two other words, keep the
         cut whose words are written more often: newmm counts words, not how likely they
         are ("ตอบ|แทนที่" → "ตอบแทน|ที่"). The domain's own words are kept as they are."""
-        cuts = self._cuts  # the same pairs of words come back again and again
         for i in range(len(tokens) - 1):
-            pair = (tokens[i], tokens[i + 1])
-            cut = cuts.get(pair, _UNSEEN)
-            if cut is _UNSEEN:
-                if len(cuts) >= self.CUTS_KEPT:
-                    cuts.clear()
-                cut = cuts[pair] = self._likelier_cut(*pair)
+            cut = self._likelier_cut(tokens[i], tokens[i + 1])
             if cut:
                 tokens[i], tokens[i + 1] = cut
         return tokens

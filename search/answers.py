@@ -59,7 +59,8 @@ def find_answer(hits, asked, words=()) -> Answer | None:
     doc = hits[0].doc
     # What the item's title says names the item; a passage answers what the question asks
     # beyond it ("คณะกรรมการ" alone asks for the item, not for a line that says กรรมการ).
-    beyond = [(weight, surfaces) for weight, surfaces in asked if not _said([(weight, surfaces)], doc.title)]
+    title = spaceless(doc.title)
+    beyond = [(weight, surfaces) for weight, surfaces in asked if not any(s in title for s in surfaces)]
     # A question that names only the item is answered by what the item opens with, if anything.
     asked, passages = (beyond, doc.passages) if beyond else (asked, doc.passages[:1])
     scored = []

@@ -71,7 +71,9 @@ def test_a_question_gets_the_answer_sentence_with_its_source_and_page(client, li
     assert logged.source == SearchQuery.LINE and logged.q == "สมัคร อพม. ออนไลน์ได้ไหม" and logged.result_count >= 1
     opened = client.get(urlsplit(button).path + "?" + urlsplit(button).query)
     # to the quoted sentence on the item's page
-    assert opened.status_code == 302 and opened["Location"].startswith(item.get_absolute_url() + "#")
+    quoted = engine.search("สมัคร อพม. ออนไลน์ได้ไหม", 5).answer
+    assert quoted.url.startswith(item.get_absolute_url() + "#")
+    assert opened.status_code == 302 and opened["Location"] == quoted.url
     assert SearchClick.objects.get().query == logged
     assert client.get(item.get_absolute_url()).status_code == 200
     # other hits as quick replies, then 👍 and 👎
