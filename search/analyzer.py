@@ -117,6 +117,15 @@ class AnalysedQuery:
         return [(w, [t], t) for t, w in self.words.items()] + [(max(g.values()), list(g), said) for g, said in groups]
 
 
+PHRASE_JOINER = "_"
+
+
+def phrase_term(phrase: tuple) -> str:
+    """The one word a thesaurus phrase of several words is also indexed as: searched as that
+    word, a phrase costs no walk over the positions of the common words in it."""
+    return PHRASE_JOINER.join(phrase)
+
+
 def bigrams(text: str) -> list[str]:
     return [text[i:i + 2] for i in range(len(text) - 1)] if len(text) > 1 else [text] if text else []
 
@@ -169,6 +178,7 @@ class Analyzer:
                 self.synonym_phrases.setdefault(p, set()).add(len(self.groups))
             self.groups.append(phrases + [p for p in (tuple(self.tokens(w)) for w in finds) if p and p not in phrases])
         self.thesaurus_words = {t for g in self.groups for p in g for t in p}
+        self.thesaurus_phrases = Phrases({p: phrase_term(p) for g in self.groups for p in g if len(p) > 1})
         self.concept_phrases = Phrases(self.concept_phrases)
         self.synonym_phrases = Phrases(self.synonym_phrases)
 
@@ -210,6 +220,10 @@ class Analyzer:
     def with_concepts(self, tokens: list[str]) -> list[str]:
         """A document's words plus the key of every glossary term written in full."""
         return tokens + [k for k in self.concept_keys(tokens) if k not in tokens]
+
+    def phrase_words(self, tokens: list[str]) -> list[str]:
+        """Each thesaurus phrase of several words found in `tokens`, as one word (phrase_term)."""
+        return [term for _, _, term in self.thesaurus_phrases.find(tokens)]
 
     def is_word(self, text: str, vocabulary=(), any_thai_word=True) -> bool:
         """Whether `text` is a word of the index (or a question word), or, unless

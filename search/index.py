@@ -19,7 +19,7 @@ import tantivy
 from knowledge.render import strip_review_marks
 
 from .analysis import QUESTION_WORDS, spaceless
-from .analyzer import FUNCTION_WORDS, AnalysedQuery, Analyzer, Vocabulary
+from .analyzer import FUNCTION_WORDS, AnalysedQuery, Analyzer, Vocabulary, phrase_term
 from .answers import Answer, find_answer
 from .askedmatch import QuestionSets
 from .snippets import snippet
@@ -55,6 +55,11 @@ COMMON_GRAM_SHARE = 0.5  # bigrams in more than this share of documents barely r
 # A document whose title is another's plus words the query does not say ("คณะกรรมการ อพม.
 # จังหวัด" beside "คณะกรรมการ อพม.") is the more specific one: unless asked, it weighs this much.
 NESTED_TITLE_WEIGHT = 0.8
+# Fields whose thesaurus phrases of several words are also indexed as one word each
+# (phrase_term) and searched as that word: a phrase query walks the positions of the body's
+# common words ("ได้", "อะไร") at every search. The short title and questions keep phrase
+# queries, cheap there, which one more word would change (BM25 weighs by a field's length).
+PHRASE_WORD_FIELDS = frozenset({"body"})
 FIELD_WEIGHT = 0.6  # a KM-report field against a regulation item, unless the KM project is asked about
 # Words that ask about the KM project itself (its team, report, method), not the regulation.
 KM_PROJECT_TERMS = frozenset({"km", "กอส", "รายงาน", "โครงการ", "การจัดการความรู้", "องค์ความรู้",
@@ -140,14 +145,18 @@ class _Part:
         """The analysed query over this part's fields, each field weighted by `boosts`."""
         schema, searcher, clauses = self.schema, self.searcher, []
 
-        def term_query(name, term):
-            if isinstance(term, tuple):
-                return tantivy.Query.phrase_query(schema, name, list(term))
-            return tantivy.Query.term_query(schema, name, term)
+        def term_query(name, kind, term, boost):
+            field = f"{name}_{kind}"
+            if isinstance(term, tuple) and name in PHRASE_WORD_FIELDS:
+                # Scored as the phrase query would be: by the sum of its words' idf.
+                boost *= self._phrase_idf(field, term)
+                term = phrase_term(term)
+            elif isinstance(term, tuple):
+                return tantivy.Query.boost_query(tantivy.Query.phrase_query(schema, field, list(term)), boost)
+            return tantivy.Query.boost_query(tantivy.Query.term_query(schema, field, term), boost)
 
         def field_queries(kind, term, boost):
-            return [tantivy.Query.boost_query(term_query(f"{name}_{kind}", term), boost * boosts[name])
-                    for name in self.fields]
+            return [term_query(name, kind, term, boost * boosts[name]) for name in self.fields]
 
         total = sum(analysed.words.values()) + sum(max(g.values()) for g in analysed.synonyms) or 1
         for term, weight in analysed.words.items():
@@ -169,6 +178,17 @@ class _Part:
         for g, weight in grams.items():
             clauses += [(tantivy.Occur.Should, q) for q in field_queries("grams", g, share * weight / gram_total)]
         return tantivy.Query.boolean_query(clauses)
+
+    def _phrase_idf(self, field, phrase) -> float:
+        """How much more a phrase query weighs `phrase` than a query for the one word it is
+        also indexed as, in `field`: the sum of its words' idf over that word's idf."""
+        n = self.searcher.num_docs
+
+        def idf(term):  # BM25's, as tantivy computes it
+            df = self.searcher.doc_freq(field, term)
+            return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+        return sum(idf(w) for w in phrase) / idf(phrase_term(phrase))
 
     def scores(self, analysed, boosts, limit) -> dict:
         """key → best score of its index documents, for the `limit` best documents."""
@@ -216,8 +236,10 @@ class SearchIndex:
                                               if w not in QUESTION_WORDS and w not in FUNCTION_WORDS)
         words = self.analyzer.with_concepts(title + body + questions)
         self.short_words[doc.key] = " " + " ".join(sorted({w for w in words if len(w) <= SHORT_WORD})) + " "
-        self.part.add(doc.key, {name: (self.analyzer.with_concepts(tokens), tokens)
-                                for name, tokens in (("title", title), ("body", body), ("questions", questions))})
+        fields = {"title": title, "body": body, "questions": questions}
+        self.part.add(doc.key, {name: (self.analyzer.with_concepts(tokens) + (
+            self.analyzer.phrase_words(tokens) if name in PHRASE_WORD_FIELDS else []), tokens)
+            for name, tokens in fields.items()})
 
     def apply(self, changed=(), removed=()):
         """Replace or add the documents `changed` and drop the keys `removed`, then serve

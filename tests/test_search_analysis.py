@@ -1,4 +1,5 @@
 """search.analysis: the search form of text, segmentation with the domain's words, phrases, typo fixing."""
+import pytest
 from hypothesis import given
 
 from search.analysis import QUESTION_WORDS, Phrases, Segmenter, Speller, abbreviation_aliases, search_form
@@ -105,3 +106,31 @@ def test_question_words_of_the_regions_read_as_standard_thai():
     assert analyzer.tokens("ไผเป็นประธาน") == analyzer.tokens("ใครเป็นประธาน")
     assert analyzer.tokens("สมัครเฮ็ดจั่งใด") == analyzer.tokens("สมัครทำอย่างไร")
     assert analyzer.tokens("ได้อะหยังแหน่") == analyzer.tokens("ได้อะไรบ้าง")
+
+
+def test_a_thesaurus_phrase_in_a_body_is_scored_as_its_phrase_query_would_score_it():
+    import tantivy
+
+    from search.analyzer import phrase_term
+    from search.index import Doc, SearchIndex
+
+    docs = [Doc(key="said", title="ก", context="", url="/a", body="ผู้สูงอายุต้องขอใบอนุญาตก่อนออกพื้นที่"),
+            Doc(key="apart", title="ข", context="", url="/b", body="ใบอนุญาตนี้ผู้สูงอายุขอได้ที่อำเภอ"),
+            Doc(key="other", title="ค", context="", url="/c", body="ขอใบอนุญาตสองครั้งแล้วไปขอใบอนุญาตอีก")]
+    index = SearchIndex(docs, synonym_groups=[["ขอใบอนุญาต", "permit"]])
+    phrase = tuple(index.analyzer.tokens("ขอใบอนุญาต"))
+    assert len(phrase) > 1
+    part, searcher = index.part, index.part.searcher
+
+    def scores(query):
+        return {searcher.doc(a)["key"][0]: s for s, a in searcher.search(query, limit=10).hits}
+
+    as_phrase = scores(tantivy.Query.phrase_query(part.schema, "body_words", list(phrase)))
+    as_word = scores(tantivy.Query.boost_query(
+        tantivy.Query.term_query(part.schema, "body_words", phrase_term(phrase)),
+        part._phrase_idf("body_words", phrase)))
+    assert as_phrase.keys() == as_word.keys() == {"said", "other"}
+    for key, score in as_phrase.items():
+        assert as_word[key] == pytest.approx(score, rel=1e-4)
+    assert [h.doc.key for h in index.search("permit").hits][:2] in (["other", "said"], ["said", "other"])
+    assert "apart" not in [h.doc.key for h in index.search("permit").hits]
