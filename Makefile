@@ -36,10 +36,12 @@ run: install
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$$(if [ "$(HOST)" != "127.0.0.1" ]; then echo "127.0.0.1,localhost,[::1],$$(hostname -I 2>/dev/null | tr ' ' ',')"; else echo "127.0.0.1,localhost,[::1]"; fi)}" \
 		$(BIN)/gunicorn volunteerkm.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
+# The two runs go side by side: each mostly waits on its servers and browsers, so together
+# they take little longer than one. Each prints its output whole when it ends.
 test: install
 	$(BIN)/volunteerkm collectstatic --noinput -v0
-	$(MAKE) test-sqlite
-	$(MAKE) test-postgres
+	@echo "== the suite on SQLite and on PostgreSQL, side by side (about 10 minutes; each prints when it ends) =="
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 # The suite on SQLite without the browser tests (Chromium, gunicorn) and the API fuzzing: quick, while working.
 test-fast: install

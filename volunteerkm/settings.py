@@ -22,9 +22,20 @@ if not SECRET_KEY:
     # and the key survives restarts (sessions and signed tokens stay valid).
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
+        import tempfile
+
         from django.core.management.utils import get_random_secret_key
 
-        key_file.write_text(get_random_secret_key())
+        # Written aside and linked into place: a process starting meanwhile reads the
+        # whole key or none, and the first key made is the one kept.
+        with tempfile.NamedTemporaryFile("w", dir=VAR_DIR, delete=False) as new_key:
+            new_key.write(get_random_secret_key())
+        try:
+            os.link(new_key.name, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(new_key.name)
     SECRET_KEY = key_file.read_text().strip()
 
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h]
