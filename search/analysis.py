@@ -12,6 +12,7 @@ from nlpo3 import segment as nlpo3_segment
 from pythainlp.corpus import thai_words
 from pythainlp.corpus.phupha import unigram_word_freqs
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from volunteerkm.thai import normalize
 
@@ -166,6 +167,7 @@ class Speller:
     words of about the same length."""
 
     SWAP_SCORE = 95.0  # two neighbouring letters typed in the wrong order: the likeliest slip of all
+    SHORT = 6  # letters: a run of tokens shorter than this is fixed by one letter at most
 
     def __init__(self, words, min_score: float = 80.0, reach: int = 4):
         self.min_score, self.reach = min_score, reach
@@ -212,6 +214,8 @@ class Speller:
                         continue  # too short to match loosely; a swap back ("อมพ" → อพม) is still sure
                     match = (swapped, self.SWAP_SCORE) if swapped else process.extractOne(
                         window, self._candidates(len(window)), scorer=fuzz.ratio, score_cutoff=self.min_score)
+                    if match and len(window) < self.SHORT and Levenshtein.distance(window, match[0]) > 1:
+                        match = None  # two letters more or fewer make another word of a short one ("ในวง", ในหลวง)
                     if match and match[0] != window:
                         cand = (match[1], end - start, start, end, match[0])
                         if best is None or cand[:2] > best[:2]:

@@ -86,6 +86,15 @@ def test_a_three_letter_word_is_fixed_only_when_two_letters_are_swapped_back():
     assert speller.fixes(["อพร"], known) == []
 
 
+def test_a_short_run_of_words_is_fixed_by_one_letter_at_most():
+    words = ["ในหลวง", "สมัคร"]
+    speller = Speller(words)
+    known = lambda t: t in words or t == "ใน"  # noqa: E731
+    # "ในวง" (in the circle) is two letters short of ในหลวง: another word, not a typo.
+    assert speller.fixes(["ใน", "วง"], known) == []
+    assert [f[2] for f in speller.fixes(["สมัค"], known)] == ["สมัคร"]
+
+
 def test_a_year_is_read_as_the_year_it_names():
     # "ปี 64" is the year 2564, not a question of how many years.
     assert read_years(["ระเบียบ", "ปี", "64"]) == ["ระเบียบ", "2564"]
