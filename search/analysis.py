@@ -214,7 +214,8 @@ class Speller:
                         continue  # too short to match loosely; a swap back ("อมพ" → อพม) is still sure
                     match = (swapped, self.SWAP_SCORE) if swapped else process.extractOne(
                         window, self._candidates(len(window)), scorer=fuzz.ratio, score_cutoff=self.min_score)
-                    if match and len(window) < self.SHORT and Levenshtein.distance(window, match[0]) > 1:
+                    if match and not swapped and len(window) < self.SHORT \
+                            and Levenshtein.distance(window, match[0]) > 1:
                         match = None  # two letters more or fewer make another word of a short one ("ในวง", ในหลวง)
                     if match and match[0] != window:
                         cand = (match[1], end - start, start, end, match[0])
