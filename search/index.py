@@ -55,11 +55,7 @@ COMMON_GRAM_SHARE = 0.5  # bigrams in more than this share of documents barely r
 # A document whose title is another's plus words the query does not say ("คณะกรรมการ อพม.
 # จังหวัด" beside "คณะกรรมการ อพม.") is the more specific one: unless asked, it weighs this much.
 NESTED_TITLE_WEIGHT = 0.8
-# Fields whose thesaurus phrases of several words are also indexed as one word each
-# (phrase_term) and searched as that word: a phrase query walks the positions of the body's
-# common words ("ได้", "อะไร") at every search. The short title and questions keep phrase
-# queries, cheap there, which one more word would change (BM25 weighs by a field's length).
-PHRASE_WORD_FIELDS = frozenset({"body"})
+PHRASE_FILLER = "~"  # no query asks for it
 FIELD_WEIGHT = 0.6  # a KM-report field against a regulation item, unless the KM project is asked about
 # Words that ask about the KM project itself (its team, report, method), not the regulation.
 KM_PROJECT_TERMS = frozenset({"km", "กอส", "รายงาน", "โครงการ", "การจัดการความรู้", "องค์ความรู้",
@@ -117,6 +113,10 @@ class _Part:
         for name in fields:
             sb.add_text_field(f"{name}_words", tokenizer_name="words")
             sb.add_text_field(f"{name}_grams", tokenizer_name="bigrams", index_option="freq")
+            # The thesaurus phrases of several words the field says, each as one word
+            # (phrase_term): searched as that word, a phrase costs no walk over the positions
+            # of the common words in it ("ได้", "อะไร"), which at scale is most of a query.
+            sb.add_text_field(f"{name}_phrases", tokenizer_name="words", index_option="freq")
         self.schema = sb.build()
         self.index = tantivy.Index(self.schema)
         analyzer = tantivy.TextAnalyzerBuilder
@@ -126,11 +126,14 @@ class _Part:
         self.searcher = None
 
     def add(self, key, fields: dict):
-        """`fields`: field name → (words with concepts, tokens)."""
+        """`fields`: field name → (words with concepts, tokens, thesaurus phrases as words)."""
         document = {"key": key}
-        for name, (words, tokens) in fields.items():
+        for name, (words, tokens, phrases) in fields.items():
             document[f"{name}_words"] = " ".join(words)
             document[f"{name}_grams"] = "".join(tokens)
+            # As many words as the field has, filler making up the rest: BM25 weighs a match
+            # by the field's length, and so weighs a phrase exactly as a phrase query did.
+            document[f"{name}_phrases"] = " ".join(phrases + [PHRASE_FILLER] * (len(words) - len(phrases)))
         self.writer.add_document(tantivy.Document(**document))
 
     def remove(self, key):
@@ -147,12 +150,8 @@ class _Part:
 
         def term_query(name, kind, term, boost):
             field = f"{name}_{kind}"
-            if isinstance(term, tuple) and name in PHRASE_WORD_FIELDS:
-                # Scored as the phrase query would be: by the sum of its words' idf.
-                boost *= self._phrase_idf(field, term)
-                term = phrase_term(term)
-            elif isinstance(term, tuple):
-                return tantivy.Query.boost_query(tantivy.Query.phrase_query(schema, field, list(term)), boost)
+            if isinstance(term, tuple):  # scored as a phrase query is: by the sum of its words' idf
+                field, boost, term = f"{name}_phrases", boost * self._phrase_idf(name, term), phrase_term(term)
             return tantivy.Query.boost_query(tantivy.Query.term_query(schema, field, term), boost)
 
         def field_queries(kind, term, boost):
@@ -179,16 +178,16 @@ class _Part:
             clauses += [(tantivy.Occur.Should, q) for q in field_queries("grams", g, share * weight / gram_total)]
         return tantivy.Query.boolean_query(clauses)
 
-    def _phrase_idf(self, field, phrase) -> float:
-        """How much more a phrase query weighs `phrase` than a query for the one word it is
-        also indexed as, in `field`: the sum of its words' idf over that word's idf."""
+    def _phrase_idf(self, name, phrase) -> float:
+        """How much more a phrase query over field `name`'s words weighs `phrase` than a
+        query for the one word it is indexed as: the sum of its words' idf over that word's."""
         n = self.searcher.num_docs
 
-        def idf(term):  # BM25's, as tantivy computes it
+        def idf(field, term):  # BM25's, as tantivy computes it
             df = self.searcher.doc_freq(field, term)
             return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-        return sum(idf(w) for w in phrase) / idf(phrase_term(phrase))
+        return sum(idf(f"{name}_words", w) for w in phrase) / idf(f"{name}_phrases", phrase_term(phrase))
 
     def scores(self, analysed, boosts, limit) -> dict:
         """key → best score of its index documents, for the `limit` best documents."""
@@ -237,9 +236,8 @@ class SearchIndex:
         words = self.analyzer.with_concepts(title + body + questions)
         self.short_words[doc.key] = " " + " ".join(sorted({w for w in words if len(w) <= SHORT_WORD})) + " "
         fields = {"title": title, "body": body, "questions": questions}
-        self.part.add(doc.key, {name: (self.analyzer.with_concepts(tokens) + (
-            self.analyzer.phrase_words(tokens) if name in PHRASE_WORD_FIELDS else []), tokens)
-            for name, tokens in fields.items()})
+        self.part.add(doc.key, {name: (self.analyzer.with_concepts(tokens), tokens, self.analyzer.phrase_words(tokens))
+                                for name, tokens in fields.items()})
 
     def apply(self, changed=(), removed=()):
         """Replace or add the documents `changed` and drop the keys `removed`, then serve
