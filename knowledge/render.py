@@ -92,14 +92,6 @@ def passages(text: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def _inline_text(inline) -> str:
-    """The text of inline Markdown as a reader sees it: emphasis and links dropped without
-    a trace, line breaks as spaces."""
-    html = _md.renderer.renderInline(inline.children or [], _md.options, {})
-    html = re.sub(r"<br\s*/?>", " ", html)
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", html))).strip()
-
-
 # A passage an editor must still check carries a parenthesised marker in the content files,
 # "(ข้อความในต้นฉบับไม่ชัด รอตรวจสอบ)" and its kin; readers see a styled notice instead.
 REVIEW_MARK = re.compile(r"[ \t]*\([^()\n]*รอตรวจสอบ\)")
@@ -152,6 +144,8 @@ class Block:
 
 
 def _inline_text(token) -> str:
+    """The text of an inline token as a reader sees it: emphasis and links without a trace,
+    line breaks as spaces."""
     parts = []
     for child in token.children or []:
         if child.type in ("softbreak", "hardbreak"):
