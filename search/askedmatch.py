@@ -47,6 +47,13 @@ class QuestionSets:
 
         return match if alternatives else (lambda key: 0.0)
 
+    def said_in_full(self, key, said: frozenset) -> bool:
+        """Whether the query says every term of one of the document's questions that names
+        something ("อพม. คืออะไร" inside "อพม.คืออะไรคะ เพื่อนบ้านถามมา ตอบไม่ถูกเลย"):
+        what else it says is the asker's story. `said`: every way the query says its terms."""
+        return any(question <= said and question - QUESTION_WORDS - FUNCTION_WORDS
+                   for question, _ in self.by_key.get(key, ()))
+
     def match(self, key, alternatives) -> float:
         """The best F1, over the document's questions, of the query's terms found in the
         question and the question's terms found in the query (function words weigh less).

@@ -269,6 +269,7 @@ class SearchIndex:
         asked = self._asked(analysed)
         asked_total = sum(idf for idf, _ in asked)
         question_match = self.question_sets.matcher(analysed.said)
+        said_ways = frozenset().union(*(ways for _, ways in analysed.said))
         candidates = []
         for key, score in found.items():
             doc = self.docs.get(key)
@@ -280,6 +281,8 @@ class SearchIndex:
                 # The share of what is asked that the document speaks of: matching two of
                 # the things asked beats matching one of them many times.
                 coverage = sum(idf for idf, surfaces in asked if self.says(doc, surfaces)) / asked_total
+                if self.question_sets.said_in_full(key, said_ways):
+                    coverage = max(coverage, MIN_COVERAGE)
                 if coverage < MIN_COVERAGE or coverage == 0:
                     continue
                 score *= coverage ** COVERAGE_POWER

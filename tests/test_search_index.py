@@ -201,3 +201,9 @@ def test_a_question_asked_in_english_words_finds_what_thai_finds():
     # "who", "what", "why" are question words, "this" and "of" say nothing of what is asked.
     assert titles("who is the chairman of กอพม. จังหวัด")[:1] == titles("ใครเป็นประธาน กอพม. จังหวัด")[:1]
     assert titles("what is the uniform of อพม.")[:1] == ["การแต่งกายของ อพม."]
+
+
+def test_a_question_of_an_item_said_in_full_amid_the_askers_story_finds_that_item():
+    # What else is said ("คนที่ตลาดถามมา ตอบไม่ถูก") is the asker's story, in no item; the
+    # definition item's own question "อพม. คืออะไร" is said in full.
+    assert "อพม. คือใคร" in titles("อพม. คืออะไร คนที่ตลาดถามมา ฉันตอบไม่ถูก")
