@@ -21,6 +21,7 @@ import random
 import statistics
 import sys
 import time
+import weakref
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -157,7 +158,9 @@ def worker(conn, queries):
                 conn.send((None, n, slowest))
         elif command == "rebuild":  # answer queries until the new index serves; latencies meanwhile
             probe, seconds = args
-            index = before = live.current()
+            # The old index is not held here: whoever drops it last frees it, as in the server.
+            index = live.current()
+            before = weakref.ref(index)
             deadline, times, n, swaps = time.time() + seconds, [], 0, 0
             conn.send("looping")
             served = False
@@ -168,8 +171,8 @@ def worker(conn, queries):
                     index.search(queries[n % len(queries)], 10)
                 times.append((time.perf_counter() - t) * 1000)
                 n += 1
-                if index is not before:  # a new index serves: is it the one with the new term?
-                    swaps, before = swaps + 1, index
+                if index is not before():  # a new index serves: is it the one with the new term?
+                    swaps, before = swaps + 1, weakref.ref(index)
                     served = bool(index.search(probe, 1).hits)
             conn.send((percentiles(times), len(times), served, time.time(), swaps))
 

@@ -59,7 +59,9 @@ class Segmenter:
     own words. `tokens()` returns the words of search_form(text), punctuation dropped."""
 
     _loaded: dict = {}
-    CUTS_KEPT = 200_000
+    # Pairs of words whose likelier cut is remembered: enough for most of a large build's
+    # pairs; few enough to forget in milliseconds (Python holds everything while it does).
+    CUTS_KEPT = 50_000
     RESPLIT_REACH = 4  # letters the cut between two words may move
     RESPLIT_MARGIN = 15  # how much more often the other cut's words must be written
 
@@ -119,6 +121,9 @@ class Segmenter:
 
     def is_word(self, token: str) -> bool:
         return token in self.dictionary or token.isdigit() or token.isascii()
+
+    def forget_cuts(self):
+        self._likelier_cut.cache_clear()
 
 
 class Phrases:

@@ -29,6 +29,9 @@ BACKGROUND_REBUILD_MIN_DOCS = 200  # smaller indexes rebuild at once (under a se
 # steady stream of queries it still gets about half the process's time, so it ends.
 MAX_YIELD = 0.02
 SETTLE_EVERY = 1.0  # seconds
+# Seconds an index that no longer serves waits for the queries that may hold it to end
+# before it is freed (a query takes milliseconds).
+RETIRE_WAIT = 10.0
 WARM_UP_QUERY = "อพม. มีหน้าที่อะไร"
 
 
@@ -191,10 +194,17 @@ class LiveIndex:
         if rebuild.result is not None:
             changed, removed = documents_for(self.during_rebuild)
             rebuild.result.apply(changed, removed)
-            self.index = rebuild.result
+            old, self.index = self.index, rebuild.result
             settle(at_once=True)  # only a large index is rebuilt in the background
+            _Retirement(old, self).start()
         if rebuild.again:
             self._start_rebuild()
+
+    def when_no_query_is_answered(self, seconds):
+        """Wait until no query is being answered (one that holds an old index ends), or
+        `seconds` have passed."""
+        with self.idle:
+            self.idle.wait_for(lambda: self.queries == 0, timeout=seconds)
 
 
 _settled = [0.0]  # when objects were last moved out of the collector's rounds
@@ -228,6 +238,20 @@ class _Rebuild(threading.Thread):
             self.result = index
         finally:
             connection.close()  # this thread's own connection
+
+
+class _Retirement(threading.Thread):
+    """Frees an index that no longer serves, once the queries that may still hold it are
+    answered, a slice at a time between queries (SearchIndex.dismantle)."""
+
+    def __init__(self, index, live):
+        super().__init__(name="search-retire", daemon=True)
+        self.index, self.live = index, live
+
+    def run(self):
+        self.live.when_no_query_is_answered(RETIRE_WAIT)
+        self.index.dismantle(self.live.let_queries_go_first)
+        self.index = None
 
 
 _live = LiveIndex()
