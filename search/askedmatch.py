@@ -15,6 +15,11 @@ def _weight(term) -> float:
     return FUNCTION_WORD_WEIGHT if term in FUNCTION_WORDS and term not in QUESTION_WORDS else 1.0
 
 
+def ways_said(alternatives) -> frozenset:
+    """Every way a query says any of its terms (`alternatives`: term → the ways of saying it)."""
+    return frozenset().union(*(ways for _, ways in alternatives))
+
+
 class QuestionSets:
     """Each document's questions as sets of terms (words and glossary concepts)."""
 
@@ -32,7 +37,7 @@ class QuestionSets:
     def matcher(self, alternatives):
         """`match` for one query, its own sums made once for all the documents it meets."""
         query_total = sum(_weight(term) for term, _ in alternatives)
-        said = frozenset().union(*(ways for _, ways in alternatives))
+        said = ways_said(alternatives)
 
         def match(key) -> float:
             best = 0.0

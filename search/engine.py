@@ -102,8 +102,7 @@ class LiveIndex:
         """Called by a background rebuild between batches: it waits while queries are
         answered (Python runs one thread at a time), but not for ever."""
         settle()
-        with self.idle:
-            self.idle.wait_for(lambda: self.queries == 0, timeout=MAX_YIELD)
+        self.when_no_query_is_answered(MAX_YIELD)
 
     def current(self) -> SearchIndex:
         with self.lock:

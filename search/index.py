@@ -21,7 +21,7 @@ from knowledge.render import strip_review_marks
 from .analysis import QUESTION_WORDS, spaceless
 from .analyzer import FUNCTION_WORDS, AnalysedQuery, Analyzer, Vocabulary, phrase_term
 from .answers import Answer, find_answer
-from .askedmatch import QuestionSets
+from .askedmatch import QuestionSets, ways_said
 from .snippets import snippet
 
 # Ranking weights, chosen by bench/search_quality.py on the dev, extra, first and second held-out
@@ -286,7 +286,7 @@ class SearchIndex:
         asked = self._asked(analysed)
         asked_total = sum(idf for idf, _ in asked)
         question_match = self.question_sets.matcher(analysed.said)
-        said_ways = frozenset().union(*(ways for _, ways in analysed.said))
+        said_ways = ways_said(analysed.said)
         candidates = []
         for key, score in found.items():
             doc = self.docs.get(key)
